@@ -1,0 +1,1 @@
+//! The API key (placeholder; the transport work fills this in).

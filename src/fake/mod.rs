@@ -1,0 +1,1 @@
+//! Fake Gandi (placeholder; the fake work fills this in).

@@ -1,0 +1,1 @@
+//! Recorder (placeholder; the transport work fills this in).

@@ -1,0 +1,1 @@
+//! HTTP transport (placeholder; the transport work fills this in).
