@@ -106,7 +106,7 @@ impl RetryPolicy {
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
-        base + base.mul_f64(f64::from(nanos % 1000) / 10_000.0)
+        base.saturating_add(base.mul_f64(f64::from(nanos % 1000) / 10_000.0))
     }
 }
 
@@ -377,9 +377,19 @@ impl Transport {
 
         let endpoint = &self.config.endpoint;
         let (kind, message) = match &e {
+            U::Timeout(ureq::Timeout::Connect) => (
+                Kind::Timeout,
+                format!(
+                    "could not connect to {endpoint} within {:?}",
+                    self.config.connect_timeout
+                ),
+            ),
             U::Timeout(which) => (
                 Kind::Timeout,
-                format!("{which} timeout while calling {endpoint}"),
+                format!(
+                    "no complete answer from {endpoint} within {:?} ({which} timeout)",
+                    self.config.timeout
+                ),
             ),
             U::HostNotFound => (Kind::Connect, format!("host of {endpoint} not found")),
             U::ConnectionFailed => (Kind::Connect, format!("could not connect to {endpoint}")),
@@ -391,6 +401,13 @@ impl Transport {
                 Io::TimedOut | Io::WouldBlock => (
                     Kind::Timeout,
                     format!("timeout while calling {endpoint}: {io}"),
+                ),
+                Io::UnexpectedEof
+                | Io::ConnectionReset
+                | Io::ConnectionAborted
+                | Io::BrokenPipe => (
+                    Kind::Io,
+                    format!("the connection to {endpoint} was dropped: {io}"),
                 ),
                 _ => (Kind::Io, format!("while calling {endpoint}: {io}")),
             },
@@ -916,6 +933,37 @@ mod tests {
     }
 
     #[test]
+    fn a_mutation_is_not_retried_after_a_dropped_connection() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let server = std::thread::spawn(move || {
+            let (mut first, _) = listener.accept().expect("accept");
+            read_request(&mut first);
+            drop(first);
+            listener
+        });
+        let err = Transport::new(config(&format!("http://127.0.0.1:{port}/xmlrpc/")))
+            .expect("transport")
+            .call("hosting.vm.create", vec![])
+            .expect_err("dropped");
+        match &err {
+            Error::Transport { kind, message } => {
+                assert_eq!(*kind, TransportErrorKind::Io, "{message}");
+                assert!(message.contains("dropped"), "{message}");
+            }
+            other => panic!("expected Error::Transport, got {other:?}"),
+        }
+        // Had the call been repeated, a second connection would wait in the backlog.
+        let listener = server.join().expect("server thread");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let second = listener.accept();
+        assert!(
+            matches!(&second, Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+            "the create was sent twice: {second:?}"
+        );
+    }
+
+    #[test]
     fn a_refused_connection_is_a_connect_error() {
         let port = {
             let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -943,7 +991,8 @@ mod tests {
         let server = std::thread::spawn(move || {
             let (mut stream, _) = listener.accept().expect("accept");
             read_request(&mut stream);
-            std::thread::sleep(Duration::from_millis(600));
+            // Say nothing; this read ends when the client gives up and hangs up.
+            let _ = stream.read(&mut [0u8; 1]);
         });
         let mut config = config(&format!("http://127.0.0.1:{port}/xmlrpc/"));
         config.timeout = Duration::from_millis(200);
@@ -1165,6 +1214,10 @@ mod tests {
         close(2, 800);
         close(5, 5000);
         close(40, 5000);
+        let huge = RetryPolicy::default()
+            .initial_backoff(Duration::MAX)
+            .max_backoff(Duration::MAX);
+        assert_eq!(huge.backoff(3), Duration::MAX);
         let zero = RetryPolicy::default().initial_backoff(Duration::ZERO);
         assert_eq!(zero.backoff(3), Duration::ZERO);
         assert_eq!(RetryPolicy::none().max_retries, 0);
