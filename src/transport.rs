@@ -409,6 +409,11 @@ impl Transport {
                     Kind::Io,
                     format!("the connection to {endpoint} was dropped: {io}"),
                 ),
+                // ureq hands rustls failures (bad certificate, not TLS at all) over as
+                // invalid data; nothing else on an https connection produces it.
+                Io::InvalidData if is_https(endpoint) => {
+                    (Kind::Tls, format!("TLS failure with {endpoint}: {io}"))
+                }
                 _ => (Kind::Io, format!("while calling {endpoint}: {io}")),
             },
             U::Tls(_) | U::Rustls(_) | U::Pem(_) | U::TlsRequired => {
@@ -496,6 +501,12 @@ fn sanitize(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
+}
+
+fn is_https(endpoint: &str) -> bool {
+    endpoint
+        .get(..8)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
 }
 
 /// `text/xml`, `application/xml`, `text/xml; charset=utf-8`, `application/something+xml`...
@@ -961,6 +972,31 @@ mod tests {
             matches!(&second, Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
             "the create was sent twice: {second:?}"
         );
+    }
+
+    #[test]
+    fn a_plaintext_server_behind_https_is_a_tls_error() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let server = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().expect("accept");
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        });
+        let err = Transport::new(config(&format!("https://127.0.0.1:{port}/xmlrpc/")))
+            .expect("transport")
+            .call("hosting.vm.create", vec![])
+            .expect_err("no TLS");
+        assert!(
+            matches!(
+                err,
+                Error::Transport {
+                    kind: TransportErrorKind::Tls,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        server.join().expect("server thread");
     }
 
     #[test]
