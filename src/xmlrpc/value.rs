@@ -223,6 +223,11 @@ impl Struct {
         self.members.push((name, value));
     }
 
+    /// A struct from members whose names the caller has already made unique (the decoder).
+    pub(crate) fn from_unique_members(members: Vec<(String, Value)>) -> Self {
+        Self { members }
+    }
+
     /// The value of member `name`, if present.
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.members.iter().find(|(n, _)| n == name).map(|(_, v)| v)

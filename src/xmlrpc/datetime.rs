@@ -1,0 +1,338 @@
+//! `dateTime.iso8601` values: parsing, formatting, and serde helpers for
+//! [`time::PrimitiveDateTime`] fields.
+//!
+//! XML-RPC dates carry no time zone, and Gandi never says which one it uses, so they are naive
+//! [`PrimitiveDateTime`]s. The canonical form, which the encoder writes and Gandi sends, is
+//! `YYYYMMDDTHH:MM:SS`, e.g. `20110921T12:57:05`.
+//!
+//! Use the helpers on model fields:
+//!
+//! ```
+//! use serde::{Deserialize, Serialize};
+//! use time::PrimitiveDateTime;
+//!
+//! #[derive(Serialize, Deserialize)]
+//! struct Disk {
+//!     #[serde(with = "gandi_hosting::xmlrpc::datetime")]
+//!     date_created: PrimitiveDateTime,
+//!     #[serde(default, with = "gandi_hosting::xmlrpc::datetime::option")]
+//!     date_start: Option<PrimitiveDateTime>,
+//! }
+//! ```
+//!
+//! Through [`to_value`](super::to_value) and [`from_value`](super::from_value) such a field is
+//! a [`Value::DateTime`](super::Value::DateTime); through any other serde format (JSON, ...)
+//! it is the canonical string.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::ser::Serializer;
+use time::{Date, Month, PrimitiveDateTime, Time};
+
+/// The newtype-struct name that tells the crate's serde bridge "this string is a date".
+pub(crate) const MAGIC: &str = "$xmlrpc::DateTime";
+
+/// Parses an XML-RPC date.
+///
+/// Accepts the canonical `20110921T12:57:05` and the variants seen in the wild: no colons
+/// (`20160115T162658`), dashes (`2011-09-21T12:57:05`), a fractional second (kept to the
+/// nanosecond, extra digits dropped), and a trailing `Z` or UTC offset, which is **dropped**:
+/// the result is naive, as XML-RPC dates are. Returns `None` for anything else, including
+/// impossible dates such as `20110231T00:00:00`.
+///
+/// ```
+/// use gandi_hosting::xmlrpc::parse_datetime;
+/// use time::macros::datetime;
+///
+/// assert_eq!(parse_datetime("20110921T12:57:05"), Some(datetime!(2011-09-21 12:57:05)));
+/// assert_eq!(parse_datetime("2011-09-21T12:57:05Z"), Some(datetime!(2011-09-21 12:57:05)));
+/// assert_eq!(parse_datetime("21 Sep 2011"), None);
+/// ```
+pub fn parse_datetime(text: &str) -> Option<PrimitiveDateTime> {
+    let mut cursor = Cursor(text.as_bytes());
+
+    let year = cursor.number(4)?;
+    let dashed = cursor.eat(b'-');
+    let month = cursor.number(2)?;
+    if dashed && !cursor.eat(b'-') {
+        return None;
+    }
+    let day = cursor.number(2)?;
+    if !(cursor.eat(b'T') || cursor.eat(b't')) {
+        return None;
+    }
+    let hour = cursor.number(2)?;
+    let colons = cursor.eat(b':');
+    let minute = cursor.number(2)?;
+    if colons && !cursor.eat(b':') {
+        return None;
+    }
+    let second = cursor.number(2)?;
+
+    let mut nanosecond = 0;
+    if cursor.eat(b'.') || cursor.eat(b',') {
+        let digits = cursor.digits();
+        if digits.is_empty() {
+            return None;
+        }
+        let mut scale = 100_000_000;
+        for &digit in digits.iter().take(9) {
+            nanosecond += u32::from(digit - b'0') * scale;
+            scale /= 10;
+        }
+    }
+
+    // A zone designator, which a naive date cannot keep.
+    match cursor.0 {
+        [] | [b'Z' | b'z'] => {}
+        [b'+' | b'-', rest @ ..] => {
+            let mut zone = Cursor(rest);
+            let hours = zone.number(2)?;
+            let minutes = if zone.0.is_empty() {
+                0
+            } else {
+                zone.eat(b':');
+                zone.number(2)?
+            };
+            if !zone.0.is_empty() || hours > 23 || minutes > 59 {
+                return None;
+            }
+        }
+        _ => return None,
+    }
+
+    let month = Month::try_from(u8::try_from(month).ok()?).ok()?;
+    let date = Date::from_calendar_date(i32::try_from(year).ok()?, month, day.try_into().ok()?);
+    let time = Time::from_hms_nano(
+        hour.try_into().ok()?,
+        minute.try_into().ok()?,
+        second.try_into().ok()?,
+        nanosecond,
+    );
+    Some(PrimitiveDateTime::new(date.ok()?, time.ok()?))
+}
+
+/// A tiny byte cursor for [`parse_datetime`].
+struct Cursor<'a>(&'a [u8]);
+
+impl<'a> Cursor<'a> {
+    fn eat(&mut self, byte: u8) -> bool {
+        match self.0.split_first() {
+            Some((&first, rest)) if first == byte => {
+                self.0 = rest;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Exactly `width` ASCII digits.
+    fn number(&mut self, width: usize) -> Option<u32> {
+        let digits = self.0.get(..width)?;
+        let mut value = 0;
+        for &digit in digits {
+            if !digit.is_ascii_digit() {
+                return None;
+            }
+            value = value * 10 + u32::from(digit - b'0');
+        }
+        self.0 = &self.0[width..];
+        Some(value)
+    }
+
+    /// All leading ASCII digits.
+    fn digits(&mut self) -> &'a [u8] {
+        let end = self
+            .0
+            .iter()
+            .position(|b| !b.is_ascii_digit())
+            .unwrap_or(self.0.len());
+        let (digits, rest) = self.0.split_at(end);
+        self.0 = rest;
+        digits
+    }
+}
+
+/// Formats a date in the canonical XML-RPC form, `YYYYMMDDTHH:MM:SS`.
+///
+/// Fractions of a second are dropped (XML-RPC has none; Python drops them too). Years before
+/// 0 cannot be written in this form: the encoder refuses them, and this function writes them
+/// with a leading `-` that [`parse_datetime`] does not read back.
+///
+/// ```
+/// use gandi_hosting::xmlrpc::format_datetime;
+/// use time::macros::datetime;
+///
+/// assert_eq!(format_datetime(&datetime!(2011-09-21 12:57:05.5)), "20110921T12:57:05");
+/// ```
+pub fn format_datetime(date: &PrimitiveDateTime) -> String {
+    format!(
+        "{:04}{:02}{:02}T{:02}:{:02}:{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day(),
+        date.hour(),
+        date.minute(),
+        date.second()
+    )
+}
+
+/// Writes the canonical form into `out`; `None` when the year is outside 0..=9999.
+pub(crate) fn write_datetime(out: &mut Vec<u8>, date: &PrimitiveDateTime) -> Option<()> {
+    let year = u32::try_from(date.year()).ok().filter(|&y| y <= 9999)?;
+    let two = |out: &mut Vec<u8>, n: u8| out.extend_from_slice(&[b'0' + n / 10, b'0' + n % 10]);
+    let (high, low) = ((year / 100) as u8, (year % 100) as u8);
+    two(out, high);
+    two(out, low);
+    two(out, u8::from(date.month()));
+    two(out, date.day());
+    out.push(b'T');
+    two(out, date.hour());
+    out.push(b':');
+    two(out, date.minute());
+    out.push(b':');
+    two(out, date.second());
+    Some(())
+}
+
+/// Serializes a [`PrimitiveDateTime`] as an XML-RPC date (see the [module docs](self)).
+///
+/// # Errors
+/// Whatever the serializer reports.
+pub fn serialize<S: Serializer>(
+    date: &PrimitiveDateTime,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_newtype_struct(MAGIC, &format_datetime(date))
+}
+
+/// Deserializes a [`PrimitiveDateTime`] from an XML-RPC date, or from a string in any form
+/// [`parse_datetime`] accepts.
+///
+/// # Errors
+/// When the value is neither a date nor a string holding one.
+pub fn deserialize<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<PrimitiveDateTime, D::Error> {
+    deserializer.deserialize_newtype_struct(MAGIC, DateVisitor)
+}
+
+/// Reads a date from a date value or a string.
+struct DateVisitor;
+
+impl<'de> Visitor<'de> for DateVisitor {
+    type Value = PrimitiveDateTime;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a dateTime.iso8601 such as 20110921T12:57:05")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        parse_datetime(text.trim())
+            .ok_or_else(|| E::invalid_value(de::Unexpected::Str(text), &self))
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+/// The same helpers for `Option<PrimitiveDateTime>`.
+///
+/// `None` serializes as a missing member (through [`to_value`](super::super::to_value)) or
+/// null. On input, nil, a missing member (with `#[serde(default)]`) and the empty string that
+/// Gandi's 2011-era server sends for "no date" all give `None`.
+pub mod option {
+    use std::fmt;
+
+    use serde::de::{self, Deserializer, Visitor};
+    use serde::ser::Serializer;
+    use time::PrimitiveDateTime;
+
+    /// Wraps a date so it serializes through the parent module's helper.
+    struct AsXmlRpc<'a>(&'a PrimitiveDateTime);
+
+    impl serde::Serialize for AsXmlRpc<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            super::serialize(self.0, serializer)
+        }
+    }
+
+    /// Serializes an optional date: `None` as none, `Some` as an XML-RPC date.
+    ///
+    /// # Errors
+    /// Whatever the serializer reports.
+    pub fn serialize<S: Serializer>(
+        date: &Option<PrimitiveDateTime>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match date {
+            Some(date) => serializer.serialize_some(&AsXmlRpc(date)),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    /// Deserializes an optional date: nil and `""` are `None`.
+    ///
+    /// # Errors
+    /// When the value is neither nil, empty, a date nor a string holding one.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<PrimitiveDateTime>, D::Error> {
+        deserializer.deserialize_option(OptionVisitor)
+    }
+
+    struct OptionVisitor;
+
+    impl<'de> Visitor<'de> for OptionVisitor {
+        type Value = Option<PrimitiveDateTime>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a dateTime.iso8601, nil or an empty string")
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_newtype_struct(super::MAGIC, MaybeEmpty)
+        }
+    }
+
+    /// A date, or the empty string meaning none.
+    struct MaybeEmpty;
+
+    impl<'de> Visitor<'de> for MaybeEmpty {
+        type Value = Option<PrimitiveDateTime>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a dateTime.iso8601 or an empty string")
+        }
+
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+            if text.trim().is_empty() {
+                return Ok(None);
+            }
+            super::DateVisitor.visit_str(text).map(Some)
+        }
+
+        fn visit_newtype_struct<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_str(self)
+        }
+    }
+}
