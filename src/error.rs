@@ -109,6 +109,16 @@ pub enum Error {
         count: usize,
     },
 
+    /// Gandi accepted the call but answered that it did nothing (a `false` reply, e.g. from
+    /// `hosting.ssh.delete` or `operation.cancel`).
+    #[error("Gandi answered false to {method}: {what}")]
+    Refused {
+        /// The XML-RPC method.
+        method: String,
+        /// What was not done.
+        what: String,
+    },
+
     /// The client is misconfigured (missing API key, endpoint not allowed, ...).
     #[error("configuration error: {0}")]
     Config(String),

@@ -63,6 +63,14 @@ macro_rules! id_type {
             }
         }
 
+        impl TypedId for $name {
+            const KIND: &'static str = $kind;
+
+            fn v4(&self) -> Option<i64> {
+                self.as_i64()
+            }
+        }
+
         impl From<i64> for $name {
             fn from(v: i64) -> Self {
                 Self(Repr::Int(v))
@@ -110,6 +118,15 @@ macro_rules! id_type {
             }
         }
     };
+}
+
+/// What the backends need of any ID type.
+pub(crate) trait TypedId: fmt::Display {
+    /// The kind of resource, for messages.
+    const KIND: &'static str;
+
+    /// The v4 integer, if the ID is one.
+    fn v4(&self) -> Option<i64>;
 }
 
 struct IdVisitor;
