@@ -21,12 +21,15 @@
 //! # Ok::<(), gandi_hosting::Error>(())
 //! ```
 
+mod account;
 mod disk;
 mod hosting_impl;
 mod lenient;
+mod migration;
 mod network;
 mod operation;
 mod region;
+mod snapshot;
 mod validate;
 mod vm;
 mod wait;
