@@ -105,10 +105,10 @@ impl Client {
         let key = std::env::var(ENV_API_KEY)
             .map_err(|_| Error::Config(format!("{ENV_API_KEY} is not set")))?;
         let mut builder = Self::builder().api_key(key);
-        if let Ok(url) = std::env::var(ENV_API_URL) {
-            if !url.trim().is_empty() {
-                builder = builder.endpoint(url.trim());
-            }
+        if let Ok(url) = std::env::var(ENV_API_URL)
+            && !url.trim().is_empty()
+        {
+            builder = builder.endpoint(url.trim());
         }
         builder.build()
     }

@@ -98,13 +98,13 @@ impl Client {
                 s.insert("ip_version", 4);
                 s.insert("vlan", id_value("vlan", vlan_id)?);
                 if let Some(addr) = spec.address {
-                    if let Some(subnet) = &vlan.subnet {
-                        if !Subnet::parse("subnet", subnet)?.contains(addr) {
-                            return Err(Error::invalid(
-                                "address",
-                                format!("{addr} is outside VLAN {}'s subnet {subnet}", vlan.name),
-                            ));
-                        }
+                    if let Some(subnet) = &vlan.subnet
+                        && !Subnet::parse("subnet", subnet)?.contains(addr)
+                    {
+                        return Err(Error::invalid(
+                            "address",
+                            format!("{addr} is outside VLAN {}'s subnet {subnet}", vlan.name),
+                        ));
                     }
                     s.insert("ip", addr.to_string());
                 }
@@ -354,13 +354,13 @@ impl Client {
         }
         if let Some(gw) = update.gateway {
             let vlan = self.vlan_info(id)?;
-            if let Some(cidr) = &vlan.subnet {
-                if !Subnet::parse("subnet", cidr)?.contains(gw) {
-                    return Err(Error::invalid(
-                        "gateway",
-                        format!("{gw} is outside the subnet {cidr}"),
-                    ));
-                }
+            if let Some(cidr) = &vlan.subnet
+                && !Subnet::parse("subnet", cidr)?.contains(gw)
+            {
+                return Err(Error::invalid(
+                    "gateway",
+                    format!("{gw} is outside the subnet {cidr}"),
+                ));
             }
             s.insert("gateway", gw.to_string());
         }

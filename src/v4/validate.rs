@@ -40,7 +40,7 @@ pub(crate) fn memory_mb(field: &str, mb: u64) -> Result<i64> {
             format!("must be at least 256 MB, got {mb}"),
         ));
     }
-    if mb % 64 != 0 {
+    if !mb.is_multiple_of(64) {
         return Err(Error::invalid(
             field,
             format!("must be a multiple of 64 MB, got {mb}"),

@@ -225,13 +225,12 @@ impl Client {
             region: image_region,
             ..
         } = boot
+            && image_region != region
         {
-            if image_region != region {
-                return Err(Error::invalid(
-                    "boot",
-                    format!("the image is in region {image_region}, not {region}"),
-                ));
-            }
+            return Err(Error::invalid(
+                "boot",
+                format!("the image is in region {image_region}, not {region}"),
+            ));
         }
         if let BootDisk::Existing(disk) = boot {
             self.check_free_disk("boot", disk, region)?;
@@ -372,13 +371,13 @@ impl Client {
         if let Some(m) = update.max_memory_mb {
             s.insert("vm_max_memory", validate::memory_mb("max_memory_mb", m)?);
         }
-        if let (Some(m), Some(max)) = (update.memory_mb, update.max_memory_mb) {
-            if m > max {
-                return Err(Error::invalid(
-                    "memory_mb",
-                    format!("{m} MB is above max_memory_mb {max}"),
-                ));
-            }
+        if let (Some(m), Some(max)) = (update.memory_mb, update.max_memory_mb)
+            && m > max
+        {
+            return Err(Error::invalid(
+                "memory_mb",
+                format!("{m} MB is above max_memory_mb {max}"),
+            ));
         }
         if let Some(h) = &update.hostname {
             validate::hostname("hostname", h)?;
