@@ -178,6 +178,19 @@ pub fn format_datetime(date: &PrimitiveDateTime) -> String {
     )
 }
 
+/// The canonical form, plus a fraction when the date has one, so that nothing is lost on the way
+/// through serde (the wire encoder still writes whole seconds).
+pub(crate) fn format_datetime_exact(date: &PrimitiveDateTime) -> String {
+    let mut text = format_datetime(date);
+    let nanosecond = date.nanosecond();
+    if nanosecond != 0 {
+        let fraction = format!("{nanosecond:09}");
+        text.push('.');
+        text.push_str(fraction.trim_end_matches('0'));
+    }
+    text
+}
+
 /// Writes the canonical form into `out`; `None` when the year is outside 0..=9999.
 pub(crate) fn write_datetime(out: &mut Vec<u8>, date: &PrimitiveDateTime) -> Option<()> {
     let year = u32::try_from(date.year()).ok().filter(|&y| y <= 9999)?;
@@ -198,13 +211,16 @@ pub(crate) fn write_datetime(out: &mut Vec<u8>, date: &PrimitiveDateTime) -> Opt
 
 /// Serializes a [`PrimitiveDateTime`] as an XML-RPC date (see the [module docs](self)).
 ///
+/// Outside the crate's bridge the date is the canonical string, with a fraction of a second
+/// appended only when the date has one.
+///
 /// # Errors
 /// Whatever the serializer reports.
 pub fn serialize<S: Serializer>(
     date: &PrimitiveDateTime,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    serializer.serialize_newtype_struct(MAGIC, &format_datetime(date))
+    serializer.serialize_newtype_struct(MAGIC, &format_datetime_exact(date))
 }
 
 /// Deserializes a [`PrimitiveDateTime`] from an XML-RPC date, or from a string in any form
@@ -243,7 +259,7 @@ impl<'de> Visitor<'de> for DateVisitor {
 
 /// The same helpers for `Option<PrimitiveDateTime>`.
 ///
-/// `None` serializes as a missing member (through [`to_value`](super::super::to_value)) or
+/// `None` serializes as a missing member (through [`to_value`](crate::xmlrpc::to_value)) or
 /// null. On input, nil, a missing member (with `#[serde(default)]`) and the empty string that
 /// Gandi's 2011-era server sends for "no date" all give `None`.
 pub mod option {

@@ -5,11 +5,48 @@
 //! users can reach the wire format; its API follows the crate's semver, but the quick-xml types
 //! it is built on never appear in it.
 //!
-//! CONTRACT (filled in by the codec work): every function below keeps its signature.
+//! # Decoding
+//!
+//! [`decode_response`] and [`decode_call`] read a whole document from a byte slice. They read
+//! what Python's `xmlrpc.client` (Gandi's server) writes and what the XML-RPC spec allows:
+//!
+//! - `int`, `i4`, `i8` (also `ex:i8`) as [`Value::Int`]; `boolean` as `1`/`0` (`true`/`false`
+//!   too); `double` with exponents, `inf` and `nan`; `base64` with line breaks; `nil` and
+//!   `ex:nil`; structs (member order kept, a repeated name: the later value wins at the first
+//!   position) and arrays (`<array/>` and `<data/>` tolerated).
+//! - `dateTime.iso8601` as a naive [`time::PrimitiveDateTime`]: Gandi's `20110921T12:57:05`,
+//!   and also without colons, with dashes, with a fraction, or with a `Z` or offset, which is
+//!   dropped. *Limitation:* Gandi does not say which time zone its dates are in.
+//! - An untyped `<value>text</value>` is a string with its whitespace kept; `<value/>` is the
+//!   empty string; whitespace around a typed child is ignored.
+//! - The five predefined entities and character references are resolved, CDATA is text; a
+//!   DOCTYPE, any other entity, or a declared encoding other than UTF-8 (or ASCII) is refused.
+//!
+//! Errors are [`DecodeError`]s with the byte offset and a path such as
+//! `params/param/value/struct[disks]/array[2]/struct[size]`. [`Limits`] bound the document
+//! size (checked before parsing) and the nesting depth. The decoder is not recursive, so no
+//! document can exhaust the stack; *note* that dropping, encoding or converting a tree is
+//! recursive, so keep [`Limits::max_depth`] in the hundreds, not the millions.
+//!
+//! # Encoding
+//!
+//! [`encode_call`], [`encode_response`] and [`encode_fault`] write Python's layout, always with
+//! typed values: `<int>` when the number fits 32 bits, else `<i8>`; `<boolean>1|0`; finite
+//! `<double>`s in their shortest exact form; dates as `YYYYMMDDTHH:MM:SS` (fractions dropped);
+//! unwrapped base64; `<string>` with open and close tags; `<nil/>`. Text escapes `&`, `<`, `>`
+//! (and `\r`, as `&#13;`, so that it survives XML's line-end rules); characters XML 1.0
+//! forbids are an [`EncodeError`] naming the value's path.
+//!
+//! # Serde
+//!
+//! [`to_value`] and [`from_value`] convert between [`Value`] and any serde type; [`Value`]
+//! implements `Serialize` and `Deserialize` itself. Use [`datetime`] for date fields.
 
 pub mod datetime;
+mod de;
 mod decode;
 mod encode;
+mod ser;
 mod value;
 
 pub use datetime::{format_datetime, parse_datetime};
@@ -156,8 +193,7 @@ pub fn decode_response_with(input: &[u8], limits: &Limits) -> Result<Response, D
 /// [`EncodeError`] for what XML-RPC cannot carry (maps with non-string keys, integers beyond
 /// i64, ...).
 pub fn to_value<T: serde::Serialize + ?Sized>(value: &T) -> Result<Value, EncodeError> {
-    let _ = value;
-    todo!("codec")
+    ser::to_value(value)
 }
 
 /// Converts a [`Value`] into any `Deserialize` type.
@@ -165,6 +201,5 @@ pub fn to_value<T: serde::Serialize + ?Sized>(value: &T) -> Result<Value, Encode
 /// # Errors
 /// [`DecodeError`] (without offset) naming the path of the first mismatch.
 pub fn from_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, DecodeError> {
-    let _ = value;
-    todo!("codec")
+    de::from_value(value)
 }
