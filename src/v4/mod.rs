@@ -50,7 +50,10 @@ use crate::transport::{Transport, TransportConfig};
 use crate::xmlrpc::{self, Struct, Value};
 
 pub use crate::transport::{PRODUCTION_ENDPOINT, RetryPolicy};
+pub use account::{Account, AccountProduct, AccountResources, ApiVersion, ResourceAmounts};
+pub use migration::{MigrationCheck, VmMigration};
 pub use operation::OperationFilter;
+pub use snapshot::{Kernels, SnapshotProfile, SnapshotSchedule};
 pub use wait::{Pending, WaitOptions, WaitProgress};
 
 /// Environment variable holding the API key.
