@@ -4,8 +4,6 @@
 //! `Debug` prints a placeholder, so the key cannot reach a log line or an error message by
 //! accident. Only the transport reads it back, through the crate-private [`ApiKey::expose`].
 
-// Temporary: unused until the client builder takes it and lib.rs re-exports it.
-#![allow(dead_code, unreachable_pub)]
 
 use std::fmt;
 

@@ -4,8 +4,6 @@
 //! account can refresh `fixtures/v4/<method>/<case>.xml` later. It never sees the network and
 //! never fails a call: a file it cannot write is logged at warn and skipped.
 
-// Temporary: unused until the client builder takes it and lib.rs re-exports it.
-#![allow(dead_code, unreachable_pub)]
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};

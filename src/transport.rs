@@ -5,9 +5,6 @@
 //! optional [`RecorderConfig`]. It knows how Gandi authenticates (the key is the first parameter)
 //! but nothing of Gandi's methods beyond which ones are safe to retry.
 
-// Temporary: nothing calls the transport yet and lib.rs does not re-export its public types.
-// Remove once the v4 client uses it and `RetryPolicy` is re-exported.
-#![allow(dead_code, unreachable_pub)]
 
 use std::fmt;
 use std::io::Read;
