@@ -4,7 +4,6 @@
 //! `Debug` prints a placeholder, so the key cannot reach a log line or an error message by
 //! accident. Only the transport reads it back, through the crate-private [`ApiKey::expose`].
 
-
 use std::fmt;
 
 use crate::error::{Error, Result};

@@ -4,7 +4,6 @@
 //! account can refresh `fixtures/v4/<method>/<case>.xml` later. It never sees the network and
 //! never fails a call: a file it cannot write is logged at warn and skipped.
 
-
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};

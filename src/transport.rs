@@ -5,7 +5,6 @@
 //! optional [`RecorderConfig`]. It knows how Gandi authenticates (the key is the first parameter)
 //! but nothing of Gandi's methods beyond which ones are safe to retry.
 
-
 use std::fmt;
 use std::io::Read;
 use std::net::{Ipv4Addr, Ipv6Addr};
