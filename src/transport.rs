@@ -150,6 +150,8 @@ impl TransportConfig {
 pub(crate) struct Transport {
     agent: ureq::Agent,
     config: TransportConfig,
+    /// What [`check_endpoint`] found.
+    endpoint: Endpoint,
 }
 
 impl fmt::Debug for Transport {
@@ -201,7 +203,11 @@ impl Transport {
             builder = builder.proxy(None);
         }
         let agent = builder.build().new_agent();
-        Ok(Self { agent, config })
+        Ok(Self {
+            agent,
+            config,
+            endpoint,
+        })
     }
 
     /// The endpoint calls go to.
@@ -407,7 +413,7 @@ impl Transport {
                 ),
                 // ureq hands rustls failures (bad certificate, not TLS at all) over as
                 // invalid data; nothing else on an https connection produces it.
-                Io::InvalidData if is_https(endpoint) => {
+                Io::InvalidData if self.endpoint.https => {
                     (Kind::Tls, format!("TLS failure with {endpoint}: {io}"))
                 }
                 _ => (Kind::Io, format!("while calling {endpoint}: {io}")),
@@ -499,12 +505,6 @@ fn sanitize(text: &str) -> String {
         .collect()
 }
 
-fn is_https(endpoint: &str) -> bool {
-    endpoint
-        .get(..8)
-        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
-}
-
 /// `text/xml`, `application/xml`, `text/xml; charset=utf-8`, `application/something+xml`...
 fn is_xml_mime(content_type: &str) -> bool {
     let mime = content_type
@@ -517,8 +517,9 @@ fn is_xml_mime(content_type: &str) -> bool {
 }
 
 /// The parts of an endpoint the policy looks at.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Endpoint {
+    https: bool,
     loopback: bool,
 }
 
@@ -592,7 +593,7 @@ fn check_endpoint(endpoint: &str) -> Result<Endpoint> {
     if !https && !loopback {
         return refuse("plain http is only allowed to a loopback address; use https");
     }
-    Ok(Endpoint { loopback })
+    Ok(Endpoint { https, loopback })
 }
 
 #[cfg(test)]
@@ -1288,8 +1289,20 @@ mod tests {
         ] {
             assert!(check_endpoint(ok).is_ok(), "{ok}: {:?}", check_endpoint(ok));
         }
-        assert!(check_endpoint("http://[::1]:1/").expect("ok").loopback);
-        assert!(!check_endpoint(PRODUCTION_ENDPOINT).expect("ok").loopback);
+        assert_eq!(
+            check_endpoint("http://[::1]:1/").expect("ok"),
+            Endpoint {
+                https: false,
+                loopback: true
+            }
+        );
+        assert_eq!(
+            check_endpoint(PRODUCTION_ENDPOINT).expect("ok"),
+            Endpoint {
+                https: true,
+                loopback: false
+            }
+        );
 
         for bad in [
             "http://example.com/xmlrpc/",
