@@ -66,7 +66,7 @@ pub enum Error {
         /// The XML-RPC method whose answer failed to decode.
         method: String,
         /// Where and why.
-        error: DecodeError,
+        error: Box<DecodeError>,
     },
 
     /// A request value could not be encoded.
@@ -75,7 +75,7 @@ pub enum Error {
         /// The XML-RPC method being called.
         method: String,
         /// Where and why.
-        error: EncodeError,
+        error: Box<EncodeError>,
     },
 
     /// The caller's input was refused before any call was made.
@@ -388,6 +388,22 @@ fn write_created(f: &mut fmt::Formatter<'_>, created: &[ResourceId]) -> fmt::Res
 }
 
 impl Error {
+    /// Shorthand for an [`Error::Decode`].
+    pub fn decode(method: impl Into<String>, error: DecodeError) -> Self {
+        Self::Decode {
+            method: method.into(),
+            error: Box::new(error),
+        }
+    }
+
+    /// Shorthand for an [`Error::Encode`].
+    pub fn encode(method: impl Into<String>, error: EncodeError) -> Self {
+        Self::Encode {
+            method: method.into(),
+            error: Box::new(error),
+        }
+    }
+
     /// Shorthand for an [`Error::InvalidInput`].
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Self::InvalidInput {
@@ -522,11 +538,7 @@ mod tests {
 
     #[test]
     fn error_stays_small() {
-        assert!(
-            std::mem::size_of::<Error>() <= 64,
-            "{}",
-            std::mem::size_of::<Error>()
-        );
+        assert!(size_of::<Error>() <= 64, "{}", size_of::<Error>());
     }
 
     #[test]

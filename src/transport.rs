@@ -235,10 +235,7 @@ impl Transport {
         let request = xmlrpc::encode_call(&MethodCall::new(method, all)).map_err(|mut error| {
             error.reason = redact_str(&error.reason, key);
             error.path = redact_str(&error.path, key);
-            Error::Encode {
-                method: method.to_owned(),
-                error,
-            }
+            Error::encode(method, error)
         })?;
         if log::log_enabled!(Level::Trace) {
             log::trace!("{method} request: {}", redact(&request, key));
@@ -306,10 +303,7 @@ impl Transport {
                     None => error.reason.push_str(" (the answer had no content type)"),
                 }
             }
-            Error::Decode {
-                method: method.to_owned(),
-                error,
-            }
+            Error::decode(method, error)
         })?;
 
         if let Some(recorder) = &self.config.recorder {

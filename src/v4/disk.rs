@@ -50,16 +50,18 @@ pub(crate) fn disk_spec_struct(spec: &DiskSpec) -> Result<Struct> {
 
 /// The operation that created a disk, found by its type or its `disk_id`.
 pub(crate) fn created_disk(method: &str, op: &Operation) -> Result<DiskId> {
-    op.disk_id.clone().ok_or_else(|| Error::Decode {
-        method: method.to_owned(),
-        error: crate::xmlrpc::DecodeError {
-            offset: None,
-            path: "params/param/value/struct[disk_id]".to_owned(),
-            reason: format!(
-                "operation {} ({}) does not name the new disk",
-                op.id, op.kind
-            ),
-        },
+    op.disk_id.clone().ok_or_else(|| {
+        Error::decode(
+            method,
+            crate::xmlrpc::DecodeError {
+                offset: None,
+                path: "params/param/value/struct[disk_id]".to_owned(),
+                reason: format!(
+                    "operation {} ({}) does not name the new disk",
+                    op.id, op.kind
+                ),
+            },
+        )
     })
 }
 

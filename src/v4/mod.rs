@@ -148,10 +148,7 @@ impl Client {
         params: Vec<Value>,
     ) -> Result<T> {
         let value = self.raw_call(method, params)?;
-        xmlrpc::from_value(value).map_err(|error| Error::Decode {
-            method: method.to_owned(),
-            error,
-        })
+        xmlrpc::from_value(value).map_err(|error| Error::decode(method, error))
     }
 
     /// Calls a method that answers with one operation.
@@ -202,13 +199,15 @@ impl Client {
     /// Calls a count method with `filter`.
     pub(crate) fn count(&self, method: &str, filter: Struct) -> Result<u64> {
         let n: i64 = self.call_as(method, vec![Value::Struct(filter)])?;
-        u64::try_from(n).map_err(|_| Error::Decode {
-            method: method.to_owned(),
-            error: xmlrpc::DecodeError {
-                offset: None,
-                path: "params/param/value".to_owned(),
-                reason: format!("a count cannot be negative ({n})"),
-            },
+        u64::try_from(n).map_err(|_| {
+            Error::decode(
+                method,
+                xmlrpc::DecodeError {
+                    offset: None,
+                    path: "params/param/value".to_owned(),
+                    reason: format!("a count cannot be negative ({n})"),
+                },
+            )
         })
     }
 }

@@ -128,13 +128,15 @@ impl Client {
     pub fn submit_create_ip(&self, region: &RegionId, spec: &IpSpec) -> Result<Pending<Interface>> {
         let iface_spec = self.iface_spec(region, spec)?;
         let op = self.call_op("hosting.iface.create", vec![iface_spec.into()])?;
-        let iface = op.interface_id.clone().ok_or_else(|| Error::Decode {
-            method: "hosting.iface.create".to_owned(),
-            error: crate::xmlrpc::DecodeError {
-                offset: None,
-                path: "params/param/value/struct[iface_id]".to_owned(),
-                reason: format!("operation {} does not name the new interface", op.id),
-            },
+        let iface = op.interface_id.clone().ok_or_else(|| {
+            Error::decode(
+                "hosting.iface.create",
+                crate::xmlrpc::DecodeError {
+                    offset: None,
+                    path: "params/param/value/struct[iface_id]".to_owned(),
+                    reason: format!("operation {} does not name the new interface", op.id),
+                },
+            )
         })?;
         let mut created = vec![ResourceId::Interface(iface.clone())];
         if let Some(ip) = &op.ip_id {

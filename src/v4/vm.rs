@@ -71,13 +71,15 @@ fn created_vm(method: &str, ops: &[Operation]) -> Result<VmId> {
         .find(|o| o.kind == "vm_create" && o.vm_id.is_some())
         .or_else(|| ops.iter().find(|o| o.vm_id.is_some()))
         .and_then(|o| o.vm_id.clone())
-        .ok_or_else(|| Error::Decode {
-            method: method.to_owned(),
-            error: DecodeError {
-                offset: None,
-                path: "params/param/value/array".to_owned(),
-                reason: "no vm_create operation naming the new VM".to_owned(),
-            },
+        .ok_or_else(|| {
+            Error::decode(
+                method,
+                DecodeError {
+                    offset: None,
+                    path: "params/param/value/array".to_owned(),
+                    reason: "no vm_create operation naming the new VM".to_owned(),
+                },
+            )
         })
 }
 
