@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 
 use super::lenient::{list, opt_bool, opt_int, opt_string, opt_struct};
+use super::validate;
 use super::wait::Pending;
 use super::{Client, id_value, wire_id};
 use crate::error::{Error, OperationFailed, Result, WaitTimeout};
@@ -254,6 +255,7 @@ impl Client {
     /// the VM's memory.
     pub fn submit_set_max_memory(&self, vm: &VmId, max_memory_mb: u64) -> Result<Pending<Vm>> {
         wire_id("vm", vm)?;
+        validate::memory_mb("max_memory_mb", max_memory_mb)?;
         let current = self.vm_info(vm)?;
         if max_memory_mb < current.memory_mb {
             return Err(Error::invalid(
