@@ -282,7 +282,10 @@ impl Shared {
             Some(Failure::Drop) => return Reply::Drop,
             _ => match &decoded {
                 Ok(call) => dispatch::handle(&mut inner.state, &self.api_key, call),
-                Err(e) => Err(faults::invalid_input(e.to_string())),
+                Err(e) => Err(faults::invalid_input(match e.offset {
+                    Some(at) => format!("{} at byte {at}", e.reason),
+                    None => e.reason.clone(),
+                })),
             },
         };
         drop(inner);

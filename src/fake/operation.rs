@@ -135,6 +135,14 @@ pub(crate) enum Effect {
     VlanDelete(i64),
 }
 
+/// An object an operation may have to wait for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ObjRef {
+    Vm(i64),
+    Disk(i64),
+    Iface(i64),
+}
+
 /// A failure planned by `FakeGandi::fail_next_operation`.
 #[derive(Debug, Clone)]
 pub(crate) struct PlannedFailure {
@@ -422,6 +430,28 @@ impl State {
         let effect = op.effect.clone();
         self.set_step(id, step);
         self.undo_create(&effect);
+    }
+
+    /// Makes `op` wait for the pending operations creating any of `objects` (so attaching a
+    /// disk still being created finishes its creation first).
+    pub(crate) fn after_creation_of(&mut self, op: i64, objects: &[ObjRef]) {
+        let creators: Vec<i64> = self
+            .ops
+            .values()
+            .filter(|o| o.id != op && !o.step.is_final())
+            .filter(|o| {
+                objects.iter().any(|obj| match (obj, &o.effect) {
+                    (ObjRef::Vm(a), Effect::VmCreate(b))
+                    | (ObjRef::Disk(a), Effect::DiskCreate(b))
+                    | (ObjRef::Iface(a), Effect::IfaceCreate(b)) => a == b,
+                    _ => false,
+                })
+            })
+            .map(|o| o.id)
+            .collect();
+        if let Some(o) = self.ops.get_mut(&op) {
+            o.deps.extend(creators);
+        }
     }
 
     /// The id of `op`'s pending migration operation on `vm`, if one waits for finalization.

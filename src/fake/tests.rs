@@ -543,7 +543,7 @@ fn instant_pace_is_done_at_the_first_poll() {
 
 #[test]
 fn duration_pace_finishes_after_its_time() {
-    let mut sim = Sim::paced(Pace::Duration(std::time::Duration::from_millis(30)));
+    let mut sim = Sim::paced(Pace::Duration(std::time::Duration::from_millis(6)));
     let op = sim.ok(
         "hosting.disk.create",
         vec![s().with("datacenter_id", 6).with("size", 1024).into()],
@@ -551,7 +551,7 @@ fn duration_pace_finishes_after_its_time() {
     let info = sim.ok("operation.info", vec![int(&op, "id").into()]);
     assert_eq!(text(&info, "step"), "WAIT");
     assert_eq!(int(&info, "eta"), 1);
-    std::thread::sleep(std::time::Duration::from_millis(35));
+    std::thread::sleep(std::time::Duration::from_millis(8));
     let info = sim.ok("operation.info", vec![int(&op, "id").into()]);
     assert_eq!(text(&info, "step"), "DONE");
 }
@@ -1533,4 +1533,30 @@ fn every_method_answers_without_panicking_on_junk_parameters() {
             }
         }
     }
+}
+
+#[test]
+fn attaching_a_disk_still_being_created_finishes_its_creation_first() {
+    let mut sim = Sim::paced(Pace::Polls(2));
+    let spec = sim.vm_spec("web1");
+    let src = sim.image_disk(6);
+    let ops = sim.ok(
+        "hosting.vm.create_from",
+        vec![spec.into(), s().into(), src.into()],
+    );
+    let vm = int(&ops.as_array().unwrap()[2], "vm_id");
+    sim.wait(&ops.as_array().unwrap()[2]);
+    let op = sim.ok(
+        "hosting.disk.create",
+        vec![s().with("datacenter_id", 6).with("size", 1024).into()],
+    );
+    let disk = int(&op, "disk_id");
+    let attach = sim.ok("hosting.vm.disk_attach", vec![vm.into(), disk.into()]);
+    assert_eq!(text(&sim.wait(&attach), "step"), "DONE");
+    let d = sim.ok("hosting.disk.info", vec![disk.into()]);
+    assert_eq!(
+        (text(&d, "state"), ints(&d, "vms_id")),
+        ("created", vec![vm])
+    );
+    assert_eq!(sim.state.step_of(int(&op, "id")), Step::Done);
 }

@@ -6,7 +6,7 @@ use crate::xmlrpc::{Fault, Struct, Value};
 use super::args::{Args, Spec};
 use super::faults::{self, Cause, Obj};
 use super::lists::{self, Row};
-use super::operation::{Effect, OpIds, VmChanges};
+use super::operation::{Effect, ObjRef, OpIds, VmChanges};
 use super::state::{Disk, Kind, State, Vm, now};
 
 /// Credits a new VM costs (see the module docs for the whole rule).
@@ -364,9 +364,6 @@ impl State {
         if let Some((_, op)) = created_iface {
             ops.push(op);
         }
-        if let Some(op) = self.ops.get_mut(&vm_op) {
-            op.deps = ops.clone();
-        }
         ops.push(vm_op);
         Ok(Value::Array(
             ops.into_iter().map(|id| self.op_value(id)).collect(),
@@ -379,7 +376,7 @@ impl State {
         if let Some(src) = src {
             extra.insert("src_disk_id", src);
         }
-        self.new_op(
+        let op = self.new_op(
             "vm_create",
             Effect::VmCreate(vm),
             OpIds {
@@ -389,7 +386,9 @@ impl State {
                 ip: first_ip,
             },
             extra,
-        )
+        );
+        self.after_creation_of(op, &[ObjRef::Disk(disk), ObjRef::Iface(iface)]);
+        op
     }
 
     /// `hosting.vm.create(key, vm_spec)`: boots an existing disk (`sys_disk_id`).
@@ -425,9 +424,6 @@ impl State {
         let mut ops = Vec::new();
         if let Some((_, op)) = created_iface {
             ops.push(op);
-        }
-        if let Some(op) = self.ops.get_mut(&vm_op) {
-            op.deps = ops.clone();
         }
         ops.push(vm_op);
         Ok(Value::Array(
@@ -701,6 +697,7 @@ impl State {
             },
             Struct::new(),
         );
+        self.after_creation_of(op, &[ObjRef::Vm(vm_id), ObjRef::Disk(disk_id)]);
         Ok(self.op_value(op))
     }
 
@@ -758,6 +755,7 @@ impl State {
             },
             Struct::new(),
         );
+        self.after_creation_of(op, &[ObjRef::Vm(vm_id), ObjRef::Iface(iface_id)]);
         Ok(self.op_value(op))
     }
 
