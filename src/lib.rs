@@ -103,6 +103,11 @@ mod transport;
 pub mod v4;
 pub mod xmlrpc;
 
+/// The README's examples, compiled and run as doc tests.
+#[cfg(all(doctest, feature = "fake"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub use api_key::ApiKey;
 pub use error::{Error, Result};
 pub use hosting::Hosting;

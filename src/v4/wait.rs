@@ -72,11 +72,16 @@ impl WaitOptions {
 
     /// The pause before the next round, given the current growing step and the smallest
     /// positive `eta` among pending operations.
+    ///
+    /// Gandi's `eta` is whole seconds, so the true remaining time lies in `(eta - 1, eta]`:
+    /// sleep to the start of that window (capped at `max_interval`), then poll at the initial
+    /// interval. Without an eta, the interval grows from `initial_interval` to `max_interval`.
     fn pause(&self, step: Duration, eta: Option<i64>) -> Duration {
         match eta {
-            Some(secs) if secs > 0 => Duration::from_secs(secs.unsigned_abs())
+            Some(secs) if secs > 1 => Duration::from_secs(secs.unsigned_abs() - 1)
                 .clamp(self.initial_interval, self.max_interval),
-            _ => step,
+            Some(_) => self.initial_interval,
+            None => step,
         }
     }
 }
@@ -347,7 +352,6 @@ impl Client {
                 .flatten()
                 .filter(|o| !o.step.is_terminal())
                 .filter_map(|o| o.eta)
-                .filter(|e| *e > 0)
                 .min();
             let pause = options
                 .pause(step, eta)
