@@ -188,22 +188,68 @@ pub fn expect_calls(
     body: impl Into<String>,
     hits: usize,
 ) -> Mock {
+    call_mock(server, method, params, 200, body.into())
+        .expect(hits)
+        .create()
+}
+
+/// [`expect_call`] expecting at least `hits` calls (for polls whose count depends on timing).
+pub fn expect_calls_at_least(
+    server: &mut Server,
+    method: &str,
+    params: Vec<Value>,
+    body: impl Into<String>,
+    hits: usize,
+) -> Mock {
+    call_mock(server, method, params, 200, body.into())
+        .expect_at_least(hits)
+        .create()
+}
+
+/// A mock answering one call of `method` with exactly `params` with HTTP `status` and `body`
+/// (for example a 503 from a proxy in front of the API).
+pub fn expect_status(
+    server: &mut Server,
+    method: &str,
+    params: Vec<Value>,
+    status: usize,
+    body: &str,
+) -> Mock {
+    call_mock(server, method, params, status, body.to_owned())
+        .expect(1)
+        .create()
+}
+
+/// The mock behind the `expect_*` helpers, not yet created.
+fn call_mock(
+    server: &mut Server,
+    method: &str,
+    params: Vec<Value>,
+    status: usize,
+    body: String,
+) -> Mock {
     let url = server.url();
-    let body = body.into().into_bytes();
+    let body = body.into_bytes();
     let wanted = method.to_owned();
-    let entry = journal_entry(method, &params);
+    let mut entry = journal_entry(method, &params);
+    if status != 200 {
+        entry.push_str(&format!(" -> HTTP {status}"));
+    }
     let expected = params;
+    let content_type = if status == 200 {
+        "text/xml"
+    } else {
+        "text/html"
+    };
     server
         .mock("POST", PATH)
         .match_request(move |r| is_call(r, &wanted, &expected))
-        .with_status(200)
-        .with_header("content-type", "text/xml")
+        .with_status(status)
+        .with_header("content-type", content_type)
         .with_body_from_request(move |_| {
             record(&url, entry.clone());
             body.clone()
         })
-        .expect(hits)
-        .create()
 }
 
 /// `operation.info` of `op` answered with each body in turn (one hit each): a polling sequence.
