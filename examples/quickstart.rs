@@ -370,7 +370,7 @@ fn clean_up(client: &Client, made: &Made) -> gandi_hosting::Result<()> {
 
 fn print_summary(rows: &[[String; 3]]) {
     println!();
-    println!("{:<10} {:<10} {}", "resource", "id", "details");
+    println!("{:<10} {:<10} details", "resource", "id");
     println!("{:-<10} {:-<10} {:-<40}", "", "", "");
     for [a, b, c] in rows {
         println!("{a:<10} {b:<10} {c}");
