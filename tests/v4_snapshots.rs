@@ -439,6 +439,40 @@ fn rollback_refuses_a_disk_that_is_not_a_snapshot() {
 }
 
 #[test]
+fn rollback_of_a_snapshot_without_a_known_source_is_refused() {
+    let mut server = Server::new();
+    let snap = expect_call(
+        &mut server,
+        INFO,
+        vec![int(34929)],
+        fixture_with(
+            INFO,
+            "data",
+            &[
+                ("id", int(34929)),
+                ("type", Value::from("snapshot")),
+                ("source", Value::from("")),
+            ],
+        ),
+    );
+    let rollback = expect_calls(
+        &mut server,
+        ROLLBACK,
+        vec![int(34929)],
+        fixture(ROLLBACK, "op"),
+        0,
+    );
+    let client = client(&server);
+
+    assert_eq!(
+        invalid_field(client.rollback_disk(&DiskId::from(34929))),
+        "snapshot"
+    );
+    snap.assert();
+    rollback.assert();
+}
+
+#[test]
 fn rollback_failure_of_the_operation_is_reported_with_its_error() {
     let mut server = Server::new();
     let _snap = expect_call(

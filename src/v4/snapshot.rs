@@ -237,8 +237,9 @@ impl Client {
     /// [`ApiFault::is_attached`](crate::error::ApiFault::is_attached) true.
     ///
     /// # Errors
-    /// `InvalidInput` when `snapshot` is not a snapshot or its source disk is attached; a
-    /// not-found fault; a fault when Gandi refuses.
+    /// `InvalidInput` when `snapshot` is not a snapshot, does not name its source disk (old
+    /// records may not), or its source disk is attached; a not-found fault; a fault when Gandi
+    /// refuses.
     pub fn submit_rollback_disk(&self, snapshot: &DiskId) -> Result<Pending<Disk>> {
         wire_id("snapshot", snapshot)?;
         let snap = self.disk_info(snapshot)?;
@@ -251,29 +252,34 @@ impl Client {
                 ),
             ));
         }
-        if let Some(source) = &snap.source {
-            let disk = self.disk_info(source)?;
-            if let Some(vm) = disk.vm_ids.first() {
-                return Err(Error::invalid(
-                    "snapshot",
-                    format!(
-                        "disk {source}, the source of snapshot {snapshot}, is attached to VM \
-                         {vm}; Gandi rolls back only detached disks, so detach it first"
-                    ),
-                ));
-            }
-        }
-        let method = "hosting.disk.rollback_from";
-        let op = self.call_op(method, vec![id_value("snapshot", snapshot)?])?;
-        let target = match snap.source.or_else(|| op.disk_id.clone()) {
-            Some(disk) => disk,
-            None => created_disk(method, &op)?,
+        let Some(source) = snap.source else {
+            return Err(Error::invalid(
+                "snapshot",
+                format!(
+                    "Gandi does not say which disk snapshot {snapshot} was taken of, so whether \
+                     that disk is detached cannot be checked"
+                ),
+            ));
         };
+        let disk = self.disk_info(&source)?;
+        if let Some(vm) = disk.vm_ids.first() {
+            return Err(Error::invalid(
+                "snapshot",
+                format!(
+                    "disk {source}, the source of snapshot {snapshot}, is attached to VM {vm}; \
+                     Gandi rolls back only detached disks, so detach it first"
+                ),
+            ));
+        }
+        let op = self.call_op(
+            "hosting.disk.rollback_from",
+            vec![id_value("snapshot", snapshot)?],
+        )?;
         Ok(Pending::new(
-            format!("rolling disk {target} back to snapshot {snapshot}"),
+            format!("rolling disk {source} back to snapshot {snapshot}"),
             vec![op],
             Vec::new(),
-            move |c: &Client, _: &[Operation]| c.disk_info(&target),
+            move |c: &Client, _: &[Operation]| c.disk_info(&source),
         ))
     }
 
