@@ -76,6 +76,17 @@ impl<'a> Args<'a> {
     }
 }
 
+/// Refuses text that would be echoed back but has control characters or is too long.
+pub(crate) fn plain_text(obj: Obj, key: &str, text: &str, max: usize) -> Result<(), Fault> {
+    if text.chars().count() > max || text.chars().any(char::is_control) {
+        return Err(faults::bad(
+            obj,
+            format!("{key} must be at most {max} printable characters"),
+        ));
+    }
+    Ok(())
+}
+
 /// A spec struct (`vm_spec`, `disk_spec`, ...) with typed accessors.
 pub(crate) struct Spec<'a> {
     inner: &'a Struct,

@@ -85,6 +85,27 @@ fn check_kernel(kernel: &str) -> Result<(), Fault> {
     }
 }
 
+/// Checks a `cmdline` struct: names to strings, booleans or ints.
+fn check_cmdline(cmdline: &Struct) -> Result<Struct, Fault> {
+    for (name, value) in cmdline.iter() {
+        super::args::plain_text(Obj::Disk, "cmdline", name, 64)?;
+        match value {
+            Value::String(s) => super::args::plain_text(Obj::Disk, "cmdline", s, 255)?,
+            Value::Bool(_) | Value::Int(_) => {}
+            other => {
+                return Err(faults::bad(
+                    Obj::Disk,
+                    format!(
+                        "cmdline values must be strings, booleans or ints, not '{}'",
+                        faults::py_type(other)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(cmdline.clone())
+}
+
 /// The boot options of a non-HVM kernel (what `kernel_cmdline` shows).
 fn default_cmdline(kernel: &str) -> Option<Struct> {
     if KERNELS_LINUX.contains(&kernel) {
@@ -240,7 +261,7 @@ impl State {
             None => kernel,
         };
         let cmdline = match spec.structure("cmdline")? {
-            Some(c) => Some(c.clone()),
+            Some(c) => Some(check_cmdline(c)?),
             None => cmdline.or_else(|| kernel.as_deref().and_then(default_cmdline)),
         };
         let at = now();
@@ -325,7 +346,7 @@ impl State {
             check_kernel(k)?;
         }
         let profile = self.snapshot_profile_of(&spec)?;
-        let cmdline = spec.structure("cmdline")?.cloned();
+        let cmdline = spec.structure("cmdline")?.map(check_cmdline).transpose()?;
         self.catalog.datacenter(dc)?;
         self.check_open(dc)?;
         self.charge(disk_cost(size))?;
@@ -464,7 +485,7 @@ impl State {
             check_kernel(kernel)?;
             changes.kernel = Some(kernel.to_owned());
         }
-        changes.cmdline = spec.structure("cmdline")?.cloned();
+        changes.cmdline = spec.structure("cmdline")?.map(check_cmdline).transpose()?;
         if spec.raw("snapshot_profile").is_some() {
             changes.snapshot_profile = Some(self.snapshot_profile_of(&spec)?);
         }

@@ -42,8 +42,10 @@
 //!   way); `eta` counts the seconds left. For demos (`gandi-fake --op-seconds 2`).
 //!
 //! Progress is computed when a request arrives; no thread runs in the background. An
-//! operation that waits on others (the `vm_create` of `hosting.vm.create_from` waits for its
-//! `disk_create` and `iface_create`) finishes them first.
+//! operation that needs an object still being created (the `vm_create` of
+//! `hosting.vm.create_from` needs its disk and interface; a `disk_attach` may name a disk whose
+//! `disk_create` is pending) finishes that creation first, so waiting on the last operation
+//! of a batch is enough.
 //!
 //! # Testing how a client copes
 //!

@@ -31,7 +31,12 @@ pub(crate) fn check_key_value(value: &str) -> Result<&str, Fault> {
     let kind = words.next().unwrap_or("");
     let blob = words.next().unwrap_or("");
     let base64 = |b: u8| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=';
-    if !KEY_TYPES.contains(&kind) || blob.len() < 4 || !blob.bytes().all(base64) {
+    if !KEY_TYPES.contains(&kind)
+        || blob.len() < 4
+        || !blob.bytes().all(base64)
+        || value.len() > 16 * 1024
+        || value.trim().chars().any(char::is_control)
+    {
         return Err(faults::bad(Obj::SshKey, "value is not an SSH public key"));
     }
     Ok(blob)

@@ -1516,20 +1516,37 @@ fn credits_decrease_and_running_out_is_530040() {
 fn every_method_answers_without_panicking_on_junk_parameters() {
     let junk = [
         Value::Nil,
-        Value::from("x"),
+        Value::from("x\u{1}y"),
         Value::from(-1),
+        Value::from(i64::MAX),
         Value::Bool(true),
         Value::Double(f64::MAX),
         Value::Array(vec![Value::Nil]),
         Value::Struct(s().with("size", "big").with("datacenter_id", Value::Nil)),
+        Value::Struct(
+            s().with("datacenter_id", 6)
+                .with("size", i64::MAX)
+                .with("name", "n\u{0}")
+                .with("farm", "f\u{2}")
+                .with("cmdline", s().with("root", "\u{3}")),
+        ),
     ];
     for method in dispatch::method_names() {
         let mut sim = Sim::new();
         for a in &junk {
             for b in &junk {
-                let _ = sim.call(method, vec![a.clone()]);
-                let _ = sim.call(method, vec![a.clone(), b.clone()]);
-                let _ = sim.call(method, vec![a.clone(), b.clone(), Value::from(3_000_601)]);
+                for params in [
+                    vec![a.clone()],
+                    vec![a.clone(), b.clone()],
+                    vec![a.clone(), b.clone(), Value::from(3_000_601)],
+                ] {
+                    if let Ok(v) = sim.call(method, params) {
+                        assert!(
+                            crate::xmlrpc::encode_response(&v).is_ok(),
+                            "{method} answered something it cannot encode: {v:?}"
+                        );
+                    }
+                }
             }
         }
     }

@@ -205,6 +205,10 @@ impl State {
         for key in ["run", "script", "script_args"] {
             spec.string(key)?;
         }
+        let farm = spec.string("farm")?;
+        if let Some(farm) = farm {
+            super::args::plain_text(Obj::Vm, "farm", farm, 255)?;
+        }
         let sys_disk_id = spec.int("sys_disk_id")?;
         if with_sys_disk && sys_disk_id.is_none() {
             return Err(spec.missing("sys_disk_id"));
@@ -218,7 +222,7 @@ impl State {
             bandwidth,
             iface_id,
             sys_disk_id,
-            farm: spec.string("farm")?.map(str::to_owned),
+            farm: farm.map(str::to_owned),
         })
     }
 
@@ -373,6 +377,12 @@ impl State {
     fn vm_create_op(&mut self, vm: i64, disk: i64, iface: i64, src: Option<i64>) -> i64 {
         let first_ip = self.ifaces.get(&iface).and_then(|i| i.ips.first().copied());
         let mut extra = Struct::new();
+        if let Some(v) = self.vms.get(&vm) {
+            extra.insert("hostname", v.hostname.as_str());
+            extra.insert("datacenter_id", v.datacenter_id);
+            extra.insert("memory", v.memory);
+            extra.insert("cores", v.cores);
+        }
         if let Some(src) = src {
             extra.insert("src_disk_id", src);
         }
