@@ -46,7 +46,7 @@ use crate::api_key::ApiKey;
 use crate::error::{Error, Result};
 use crate::model::{Operation, TypedId};
 use crate::recorder::RecorderConfig;
-use crate::transport::{Transport, TransportConfig};
+use crate::transport::{Transport, TransportConfig, redact};
 use crate::xmlrpc::{self, Struct, Value};
 
 pub use crate::transport::{PRODUCTION_ENDPOINT, RetryPolicy};
@@ -76,6 +76,8 @@ pub struct Client {
 
 struct Inner {
     transport: Transport,
+    /// Kept to scrub it from decode errors, which can quote values of the answer.
+    api_key: ApiKey,
     wait: WaitOptions,
     page_size: u32,
 }
@@ -148,7 +150,13 @@ impl Client {
         params: Vec<Value>,
     ) -> Result<T> {
         let value = self.raw_call(method, params)?;
-        xmlrpc::from_value(value).map_err(|error| Error::decode(method, error))
+        xmlrpc::from_value(value).map_err(|mut error| {
+            // The message can quote a value of the answer, and a server may echo the key.
+            let key = self.inner.api_key.expose();
+            error.reason = redact(error.reason.as_bytes(), key);
+            error.path = redact(error.path.as_bytes(), key);
+            Error::decode(method, error)
+        })
     }
 
     /// Calls a method that answers with one operation.
@@ -380,10 +388,12 @@ impl ClientBuilder {
                 "page size must be 1 to 500, not {page_size}"
             )));
         }
+        let api_key = config.api_key.clone();
         let transport = Transport::new(config)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,
+                api_key,
                 wait: self.wait.unwrap_or_default(),
                 page_size,
             }),
