@@ -1,6 +1,9 @@
 //! What the task examples share: a client for Gandi when `GANDI_API_KEY` is set, else for a
 //! fake Gandi started on the spot, and a public key to install.
 
+// Each example uses only part of this module.
+#![allow(dead_code)]
+
 use std::time::Duration;
 
 use gandi_hosting::fake::{FakeGandi, Pace};
