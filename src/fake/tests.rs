@@ -1577,3 +1577,103 @@ fn attaching_a_disk_still_being_created_finishes_its_creation_first() {
     );
     assert_eq!(sim.state.step_of(int(&op, "id")), Step::Done);
 }
+
+#[test]
+fn iface_update_changes_the_bandwidth_when_done() {
+    let mut sim = Sim::paced(Pace::Polls(1));
+    let op = sim.run(
+        "hosting.iface.create",
+        vec![s().with("datacenter_id", 6).with("ip_version", 6).into()],
+    );
+    let iface = int(&op, "iface_id");
+    let update = sim.ok(
+        "hosting.iface.update",
+        vec![iface.into(), s().with("bandwidth", 5120).into()],
+    );
+    assert_eq!(text(&update, "type"), "iface_update");
+    let before = sim.ok("hosting.iface.info", vec![iface.into()]);
+    assert_eq!(before.get("bandwidth"), Some(&Value::Double(102_400.0)));
+    sim.wait(&update);
+    let after = sim.ok("hosting.iface.info", vec![iface.into()]);
+    assert_eq!(after.get("bandwidth"), Some(&Value::Double(5120.0)));
+    assert!(
+        sim.call(
+            "hosting.iface.update",
+            vec![iface.into(), s().with("bandwidth", 0).into()]
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn iface_attach_and_detach_move_the_interface_between_used_and_free() {
+    let mut sim = Sim::new();
+    let a = int(&sim.vm("a"), "id");
+    let b = int(&sim.vm("b"), "id");
+    let op = sim.run(
+        "hosting.iface.create",
+        vec![s().with("datacenter_id", 6).with("ip_version", 4).into()],
+    );
+    let iface = int(&op, "iface_id");
+    sim.run("hosting.vm.iface_attach", vec![a.into(), iface.into()]);
+    let info = sim.ok("hosting.iface.info", vec![iface.into()]);
+    assert_eq!(
+        (text(&info, "state"), int(&info, "vm_id"), int(&info, "num")),
+        ("used", a, 1)
+    );
+    let f = sim.err("hosting.vm.iface_attach", vec![b.into(), iface.into()]);
+    assert_eq!(f.code, 530_539);
+    let f = sim.err("hosting.vm.iface_detach", vec![b.into(), iface.into()]);
+    assert!(f.message.contains("not attached"), "{f}");
+    sim.run("hosting.vm.iface_detach", vec![a.into(), iface.into()]);
+    let info = sim.ok("hosting.iface.info", vec![iface.into()]);
+    assert_eq!(text(&info, "state"), "free");
+    assert!(info.get("num").unwrap().is_nil());
+    let vm = sim.ok("hosting.vm.info", vec![a.into()]);
+    assert_eq!(ints(&vm, "ifaces_id").len(), 1);
+}
+
+#[test]
+fn iface_migration_moves_a_detached_public_interface_and_its_ips() {
+    let mut sim = Sim::new();
+    let op = sim.run(
+        "hosting.iface.create",
+        vec![s().with("datacenter_id", 6).with("ip_version", 4).into()],
+    );
+    let iface = int(&op, "iface_id");
+    assert!(
+        sim.call("hosting.iface.migrate", vec![iface.into(), 4.into()])
+            .is_err()
+    );
+    let op = sim.run("hosting.iface.migrate", vec![iface.into(), 5.into()]);
+    assert_eq!(text(&op, "type"), "hosting_migration_iface");
+    let n = sim.ok(
+        "hosting.ip.count",
+        vec![s().with("datacenter_id", 5).into()],
+    );
+    assert_eq!(n, Value::Int(2));
+}
+
+#[test]
+fn closed_datacenters_refuse_vms_ifaces_and_vlans_too() {
+    let mut sim = Sim::new();
+    let f = sim.err(
+        "hosting.iface.create",
+        vec![s().with("datacenter_id", 1).with("ip_version", 4).into()],
+    );
+    assert_eq!(f.code, 530_950);
+    let f = sim.err(
+        "hosting.vlan.create",
+        vec![s().with("datacenter_id", 2).with("name", "x").into()],
+    );
+    assert_eq!(f.code, 530_950);
+    let mut spec = sim.vm_spec("web1");
+    spec.insert("datacenter_id", 4);
+    let src = sim.image_disk(4);
+    let f = sim.err(
+        "hosting.vm.create_from",
+        vec![spec.into(), s().into(), src.into()],
+    );
+    assert_eq!(f.code, 530_950);
+    assert!(f.message.contains("FR-SD3"), "{f}");
+}
