@@ -239,6 +239,10 @@ pub struct RecordedCall {
 /// The text that replaces API keys in [`FakeGandi::calls`] and in faults.
 pub const REDACTED: &str = "<redacted>";
 
+/// How many calls [`FakeGandi::calls`] keeps; past it, the older half is forgotten so that a
+/// long-running `gandi-fake` does not grow without bound.
+pub const MAX_RECORDED_CALLS: usize = 100_000;
+
 /// What the server threads and the handle share.
 pub(crate) struct Shared {
     api_key: String,
@@ -259,6 +263,9 @@ impl Shared {
     }
 
     fn record(inner: &mut Inner, call: &MethodCall) {
+        if inner.calls.len() >= MAX_RECORDED_CALLS {
+            inner.calls.drain(..MAX_RECORDED_CALLS / 2);
+        }
         let mut params = call.params.clone();
         if let Some(first) = params.first_mut() {
             *first = Value::from(REDACTED);
@@ -554,7 +561,20 @@ impl FakeGandi {
     }
 
     /// Every call received so far (HTTP and [`FakeGandi::call`]), oldest first, with the API
-    /// key replaced by [`REDACTED`]. Bodies that did not decode are not listed.
+    /// key replaced by [`REDACTED`]. Bodies that did not decode are not listed; past
+    /// [`MAX_RECORDED_CALLS`] the oldest half is dropped.
+    ///
+    /// ```
+    /// use gandi_hosting::fake::{FakeGandi, REDACTED};
+    /// use gandi_hosting::xmlrpc::{MethodCall, Value};
+    ///
+    /// let fake = FakeGandi::start()?;
+    /// fake.call(&MethodCall::new("version.info", vec![fake.api_key().into()])).unwrap();
+    /// let calls = fake.calls();
+    /// assert_eq!(calls[0].method, "version.info");
+    /// assert_eq!(calls[0].params, vec![Value::from(REDACTED)]);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn calls(&self) -> Vec<RecordedCall> {
         self.shared.lock().calls.clone()
     }

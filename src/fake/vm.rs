@@ -579,11 +579,20 @@ impl State {
     pub(crate) fn vm_delete(&mut self, args: &Args<'_>) -> Result<Value, Fault> {
         let id = args.int(0)?;
         let vm = self.vm(id)?;
-        if vm.state != "halted" {
-            return Err(faults::state(
-                Obj::Vm,
-                format!("vm#{id} is {}, stop it before deleting it", vm.state),
-            ));
+        match vm.state {
+            "halted" => {}
+            "running" => {
+                return Err(faults::state(
+                    Obj::Vm,
+                    format!("vm#{id} is running, stop it before deleting it"),
+                ));
+            }
+            other => {
+                return Err(faults::state(
+                    Obj::Vm,
+                    format!("vm#{id} is {other}; it must be halted to be deleted"),
+                ));
+            }
         }
         Ok(self.vm_op("vm_delete", id, Effect::VmDelete(id)))
     }
