@@ -916,3 +916,69 @@ fn the_blocking_create_uses_the_client_wait_options() {
     assert_eq!(err.pending_operations(), [OperationId::from(5004101)]);
     assert_eq!(err.created(), &[ResourceId::Disk(DiskId::from(34926))]);
 }
+
+#[test]
+fn a_2011_operation_keeps_its_ids_in_params() {
+    let mut server = Server::new();
+    let mock = expect_call(
+        &mut server,
+        "operation.info",
+        vec![int(1235087)],
+        fixture("operation.info", "done_2011"),
+    );
+    let client = client(&server);
+
+    let ops = client
+        .wait_for_operations(
+            &[OperationId::from(1235087)],
+            &WaitOptions::immediate(),
+            &mut |_| ControlFlow::Continue(()),
+        )
+        .unwrap();
+    mock.assert();
+    let done = &ops[0];
+    assert_eq!(done.kind, "vm_create");
+    assert_eq!(done.step, OperationStep::Done);
+    assert_eq!(done.vm_id, Some(VmId::from(250133)));
+    assert_eq!(done.disk_id, None);
+    assert_eq!(done.last_error, None);
+    assert_eq!(done.started_at, None);
+    assert_eq!(done.eta, Some(0));
+    assert_eq!(done.created_at, Some(dt(2011, 9, 21, 9, 12, 4)));
+}
+
+#[test]
+fn ids_from_the_create_answer_survive_polls_that_leave_them_out() {
+    let mut server = Server::new();
+    let create = create_data01(&mut server);
+    // 2011-style answers: no top-level object IDs and no params.
+    let bare = |step: &str| {
+        body(st(&[
+            ("id", int(5004101)),
+            ("type", Value::from("disk_create")),
+            ("step", Value::from(step)),
+            ("eta", int(0)),
+            ("last_error", Value::from("")),
+            ("date_start", Value::from("")),
+        ]))
+    };
+    let polls = op_sequence(&mut server, 5004101, &[bare("RUN"), bare("DONE")]);
+    let info = disk_info(&mut server, 34926);
+    let client = client(&server);
+
+    let pending = client.submit_create_disk(&data01_spec()).unwrap();
+    let mut disk_ids = Vec::new();
+    client
+        .wait_with(pending, &WaitOptions::immediate(), &mut |p| {
+            disk_ids.push(p.operations[0].disk_id.clone());
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    create.assert();
+    polls.iter().for_each(Mock::assert);
+    info.assert();
+    assert_eq!(
+        disk_ids,
+        [Some(DiskId::from(34926)), Some(DiskId::from(34926))]
+    );
+}
