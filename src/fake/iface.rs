@@ -503,8 +503,7 @@ impl State {
     pub(crate) fn ip_update(&mut self, args: &Args<'_>) -> Result<Value, Fault> {
         let id = args.int(0)?;
         let spec = Spec::new(args.structure(1)?, Obj::Ip, &["reverse"])?;
-        let ip = self.ip(id)?;
-        let iface = ip.iface_id;
+        self.ip(id)?;
         let reverse = spec
             .string("reverse")?
             .ok_or_else(|| spec.missing("reverse"))?;
@@ -524,7 +523,6 @@ impl State {
             Effect::IpUpdate(id, reverse.to_owned()),
             OpIds {
                 ip: Some(id),
-                iface: Some(iface),
                 ..OpIds::default()
             },
             Struct::new(),

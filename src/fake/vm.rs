@@ -363,7 +363,7 @@ impl State {
             .or(created_iface.map(|(iface, _)| iface))
             .ok_or_else(|| faults::app(Obj::Ip, Cause::Failure, "no IP address available"))?;
         let vm_id = self.new_vm(&spec, vec![disk_id], vec![iface_id]);
-        let vm_op = self.vm_create_op(vm_id, disk_id, iface_id, Some(src));
+        let vm_op = self.vm_create_op(vm_id, disk_id, iface_id);
         let mut ops = vec![disk_op];
         if let Some((_, op)) = created_iface {
             ops.push(op);
@@ -374,8 +374,9 @@ impl State {
         ))
     }
 
-    fn vm_create_op(&mut self, vm: i64, disk: i64, iface: i64, src: Option<i64>) -> i64 {
-        let first_ip = self.ifaces.get(&iface).and_then(|i| i.ips.first().copied());
+    /// The `vm_create` operation: like Gandi's, it names only the VM (its params say how it
+    /// was asked for).
+    fn vm_create_op(&mut self, vm: i64, disk: i64, iface: i64) -> i64 {
         let mut extra = Struct::new();
         if let Some(v) = self.vms.get(&vm) {
             extra.insert("hostname", v.hostname.as_str());
@@ -383,17 +384,12 @@ impl State {
             extra.insert("memory", v.memory);
             extra.insert("cores", v.cores);
         }
-        if let Some(src) = src {
-            extra.insert("src_disk_id", src);
-        }
         let op = self.new_op(
             "vm_create",
             Effect::VmCreate(vm),
             OpIds {
                 vm: Some(vm),
-                disk: Some(disk),
-                iface: Some(iface),
-                ip: first_ip,
+                ..OpIds::default()
             },
             extra,
         );
@@ -430,7 +426,7 @@ impl State {
             .or(created_iface.map(|(iface, _)| iface))
             .ok_or_else(|| faults::app(Obj::Ip, Cause::Failure, "no IP address available"))?;
         let vm_id = self.new_vm(&spec, vec![sys], vec![iface_id]);
-        let vm_op = self.vm_create_op(vm_id, sys, iface_id, None);
+        let vm_op = self.vm_create_op(vm_id, sys, iface_id);
         let mut ops = Vec::new();
         if let Some((_, op)) = created_iface {
             ops.push(op);
