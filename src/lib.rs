@@ -92,6 +92,9 @@
 //! and `ureq`'s dependencies); it is raised only in a minor release. Types of `time` appear in
 //! the public API, so this crate follows `time` 0.3; no type of `ureq` or `quick-xml` does.
 
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
 mod api_key;
 pub mod error;
 #[cfg(feature = "fake")]
