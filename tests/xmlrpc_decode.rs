@@ -402,10 +402,8 @@ fn member_with_empty_name_or_empty_value_is_kept() {
 #[test]
 fn member_without_a_value_is_an_error() {
     let error = decode_value_err("<value><struct><member><name>x</name></member></struct></value>");
-    assert!(
-        error.reason.contains("member `x` has no <value>"),
-        "{error}"
-    );
+    assert!(error.reason.contains("member has no <value>"), "{error}");
+    assert_eq!(error.path, "params/param/value/struct[x]");
 }
 
 #[test]

@@ -23,6 +23,19 @@ use super::{DecodeError, Fault, Limits, MethodCall, Response, Struct, Value};
 
 /// Decodes a whole `<methodCall>` document.
 pub(crate) fn call(input: &[u8], limits: &Limits) -> Result<MethodCall, DecodeError> {
+    read_call(input, limits).map_err(|error| *error)
+}
+
+/// Decodes a whole `<methodResponse>` document.
+pub(crate) fn response(input: &[u8], limits: &Limits) -> Result<Response, DecodeError> {
+    read_response(input, limits).map_err(|error| *error)
+}
+
+/// Errors are boxed inside the parser: they are rare, and a small `Result` keeps the hot path
+/// from copying a large error-sized value around with every event.
+type Fallible<T> = Result<T, Box<DecodeError>>;
+
+fn read_call(input: &[u8], limits: &Limits) -> Fallible<MethodCall> {
     let mut parser = Parser::new(input, limits)?;
     let root = parser.root("methodCall")?;
     if root.empty {
@@ -31,8 +44,8 @@ pub(crate) fn call(input: &[u8], limits: &Limits) -> Result<MethodCall, DecodeEr
 
     parser.prefix.push_str("methodName");
     let method = match parser.next_tag()? {
-        Tag::Start(name) if local(&name) == "methodName" => parser.read_text()?.into_owned(),
-        Tag::Empty(name) if local(&name) == "methodName" => String::new(),
+        Tag::Start(name) if is(&name, "methodName") => parser.read_text()?.into_owned(),
+        Tag::Empty(name) if is(&name, "methodName") => String::new(),
         other => return Err(parser.unexpected(&other, "<methodName>")),
     };
     if method.is_empty() {
@@ -46,8 +59,8 @@ pub(crate) fn call(input: &[u8], limits: &Limits) -> Result<MethodCall, DecodeEr
             parser.finish()?;
             return Ok(MethodCall { method, params });
         }
-        Tag::Start(name) if local(&name) == "params" => {}
-        Tag::Empty(name) if local(&name) == "params" => {
+        Tag::Start(name) if is(&name, "params") => {}
+        Tag::Empty(name) if is(&name, "params") => {
             parser.expect_end("</methodCall>")?;
             parser.finish()?;
             return Ok(MethodCall { method, params });
@@ -60,7 +73,7 @@ pub(crate) fn call(input: &[u8], limits: &Limits) -> Result<MethodCall, DecodeEr
         parser.prefix.push_str("params");
         match parser.next_tag()? {
             Tag::End => break,
-            Tag::Start(name) if local(&name) == "param" => {}
+            Tag::Start(name) if is(&name, "param") => {}
             other => return Err(parser.unexpected(&other, "<param> or </params>")),
         }
         let _ = write!(parser.prefix, "/param[{}]", params.len());
@@ -72,8 +85,7 @@ pub(crate) fn call(input: &[u8], limits: &Limits) -> Result<MethodCall, DecodeEr
     Ok(MethodCall { method, params })
 }
 
-/// Decodes a whole `<methodResponse>` document.
-pub(crate) fn response(input: &[u8], limits: &Limits) -> Result<Response, DecodeError> {
+fn read_response(input: &[u8], limits: &Limits) -> Fallible<Response> {
     let mut parser = Parser::new(input, limits)?;
     let root = parser.root("methodResponse")?;
     if root.empty {
@@ -81,18 +93,18 @@ pub(crate) fn response(input: &[u8], limits: &Limits) -> Result<Response, Decode
     }
 
     let response = match parser.next_tag()? {
-        Tag::Start(name) if local(&name) == "params" => {
+        Tag::Start(name) if is(&name, "params") => {
             parser.prefix.push_str("params");
             let value = match parser.next_tag()? {
                 // Tolerated: `<params></params>`, as for `<params/>`.
                 Tag::End => Value::Nil,
-                Tag::Start(name) if local(&name) == "param" => {
+                Tag::Start(name) if is(&name, "param") => {
                     parser.prefix.push_str("/param");
                     let value = parser.param_value()?;
                     parser.prefix.truncate("params".len());
                     match parser.next_tag()? {
                         Tag::End => {}
-                        Tag::Start(name) | Tag::Empty(name) if local(&name) == "param" => {
+                        Tag::Start(name) | Tag::Empty(name) if is(&name, "param") => {
                             return Err(parser.error_here("a response carries exactly one <param>"));
                         }
                         other => return Err(parser.unexpected(&other, "</params>")),
@@ -103,12 +115,12 @@ pub(crate) fn response(input: &[u8], limits: &Limits) -> Result<Response, Decode
             };
             Response::Success(value)
         }
-        Tag::Empty(name) if local(&name) == "params" => Response::Success(Value::Nil),
-        Tag::Start(name) if local(&name) == "fault" => {
+        Tag::Empty(name) if is(&name, "params") => Response::Success(Value::Nil),
+        Tag::Start(name) if is(&name, "fault") => {
             parser.prefix.push_str("fault");
             let fault_start = parser.last_offset;
             let value = match parser.next_tag()? {
-                Tag::Start(name) if local(&name) == "value" => {
+                Tag::Start(name) if is(&name, "value") => {
                     parser.prefix.push_str("/value");
                     parser.value()?
                 }
@@ -116,10 +128,12 @@ pub(crate) fn response(input: &[u8], limits: &Limits) -> Result<Response, Decode
             };
             parser.prefix.truncate("fault".len());
             parser.expect_end("</fault>")?;
-            let fault = fault_from_value(value).map_err(|reason| DecodeError {
-                offset: Some(fault_start),
-                path: "fault/value".to_owned(),
-                reason,
+            let fault = fault_from_value(value).map_err(|reason| {
+                Box::new(DecodeError {
+                    offset: Some(fault_start),
+                    path: "fault/value".to_owned(),
+                    reason,
+                })
             })?;
             Response::Fault(fault)
         }
@@ -204,66 +218,25 @@ struct Root {
     empty: bool,
 }
 
-/// One open container while values are being built.
+/// One open container while values are being built. Its members or items sit on the parser's
+/// shared stacks from `start` on, so that a finished container is collected into a vector of
+/// exactly the right size, with a single allocation.
 enum Frame {
-    Array(Vec<Value>),
-    Struct(StructBuilder),
+    Array {
+        start: usize,
+    },
+    Struct {
+        start: usize,
+        /// Where in `members` the member whose value is being read goes.
+        slot: Option<usize>,
+        /// Name → slot, built once the struct grows past [`INDEX_THRESHOLD`] members, so that
+        /// duplicate checks stay linear on hostile documents.
+        index: Option<HashMap<String, usize>>,
+    },
 }
 
-/// Collects struct members, enforcing "a duplicate name: the later value wins at the first
-/// position" without going quadratic on hostile documents with many members.
-struct StructBuilder {
-    members: Vec<(String, Value)>,
-    /// Name → position, built once the struct grows past [`INDEX_THRESHOLD`] members.
-    index: Option<HashMap<String, usize>>,
-    /// The member whose value is being read, if any (also used for error paths).
-    pending: Option<String>,
-}
-
-/// Below this many members a linear scan for duplicates beats hashing.
-const INDEX_THRESHOLD: usize = 16;
-
-impl StructBuilder {
-    fn new() -> Self {
-        Self {
-            members: Vec::new(),
-            index: None,
-            pending: None,
-        }
-    }
-
-    fn insert(&mut self, name: String, value: Value) {
-        if let Some(index) = &mut self.index {
-            match index.get(&name) {
-                Some(&at) => self.members[at].1 = value,
-                None => {
-                    index.insert(name.clone(), self.members.len());
-                    self.members.push((name, value));
-                }
-            }
-            return;
-        }
-        match self.members.iter_mut().find(|(n, _)| *n == name) {
-            Some(slot) => slot.1 = value,
-            None => {
-                self.members.push((name, value));
-                if self.members.len() > INDEX_THRESHOLD {
-                    let index = self
-                        .members
-                        .iter()
-                        .enumerate()
-                        .map(|(at, (n, _))| (n.clone(), at))
-                        .collect();
-                    self.index = Some(index);
-                }
-            }
-        }
-    }
-
-    fn finish(self) -> Value {
-        Value::Struct(Struct::from_unique_members(self.members))
-    }
-}
+/// Below this many members a linear scan for a duplicate name beats hashing.
+const INDEX_THRESHOLD: usize = 64;
 
 /// What a `<value>` turned out to hold, once its opening content has been read.
 enum Opened {
@@ -277,10 +250,10 @@ enum Opened {
 
 /// What comes next inside an open struct or array.
 enum Next {
-    /// A `<value>` start tag was consumed (for a struct member, with its name): read the value.
-    Value(Option<String>),
-    /// A `<value/>`, the empty string (for a struct member, with its name).
-    EmptyValue(Option<String>),
+    /// A `<value>` start tag was consumed: read the value.
+    Value,
+    /// A `<value/>`: the empty string.
+    EmptyValue,
     /// The container is closed, including the `</value>` around it.
     Closed,
 }
@@ -329,6 +302,10 @@ struct Parser<'a> {
     prefix: String,
     /// Open containers of the value being read.
     frames: Vec<Frame>,
+    /// Members of all open structs, innermost last.
+    members: Vec<(String, Value)>,
+    /// Items of all open arrays, innermost last.
+    items: Vec<Value>,
     /// Reader position before the last event was read.
     last_offset: u64,
 }
@@ -336,8 +313,9 @@ struct Parser<'a> {
 /// The local part of an element name: `ex:nil` is `nil`, as Python reads it.
 fn local<'n>(start: &'n BytesStart<'_>) -> &'n str {
     let name = start.name().into_inner();
-    match name.rfind(':') {
-        Some(colon) => &name[colon + 1..],
+    // Names are short: a plain loop beats a vectorised search here.
+    match name.bytes().rposition(|b| b == b':') {
+        Some(colon) => name.get(colon + 1..).unwrap_or_default(),
         None => name,
     }
 }
@@ -347,12 +325,41 @@ fn is_xml_whitespace(text: &str) -> bool {
         .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
+/// Whether the element is `expected`, with or without a namespace prefix.
+#[inline]
+fn is(start: &BytesStart<'_>, expected: &str) -> bool {
+    let name = start.name().into_inner();
+    if name.len() == expected.len() {
+        return name == expected;
+    }
+    name.len() > expected.len()
+        && name.ends_with(expected)
+        && name.as_bytes()[name.len() - expected.len() - 1] == b':'
+}
+
 /// Whether XML 1.0 allows `c` in a document.
 pub(crate) fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | ' '..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
+/// Applies XML's end-of-line rule (`\r\n` and a lone `\r` read as `\n`), allocating only when
+/// there is a `\r`: rare in practice, and a plain scan beats a vectorised search on short text.
+#[inline]
+fn line_ends(text: Cow<'_, str>) -> Cow<'_, str> {
+    if !text.as_bytes().contains(&b'\r') {
+        return text;
+    }
+    Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+/// Member-name equality with cheap early outs: most names differ in length or first byte.
+#[inline]
+fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+}
+
 /// Appends one piece of text to a value being accumulated, borrowing while it is the only piece.
+#[inline]
 fn append<'a>(acc: &mut Cow<'a, str>, piece: Cow<'a, str>) {
     if acc.is_empty() {
         *acc = piece;
@@ -374,9 +381,9 @@ fn excerpt(text: &str) -> String {
 }
 
 impl<'a> Parser<'a> {
-    fn new(input: &'a [u8], limits: &Limits) -> Result<Self, DecodeError> {
+    fn new(input: &'a [u8], limits: &Limits) -> Fallible<Self> {
         if input.len() > limits.max_size {
-            return Err(DecodeError {
+            return Err(Box::new(DecodeError {
                 offset: Some(u64::try_from(limits.max_size).unwrap_or(u64::MAX)),
                 path: String::new(),
                 reason: format!(
@@ -384,13 +391,15 @@ impl<'a> Parser<'a> {
                     input.len(),
                     limits.max_size
                 ),
-            });
+            }));
         }
         Ok(Self {
             reader: Reader::from_reader(input),
             max_depth: limits.max_depth,
             prefix: String::new(),
             frames: Vec::new(),
+            members: Vec::new(),
+            items: Vec::new(),
             last_offset: 0,
         })
     }
@@ -404,11 +413,11 @@ impl<'a> Parser<'a> {
                 path.push('/');
             }
             match frame {
-                Frame::Array(items) => {
-                    let _ = write!(path, "array[{}]", items.len());
+                Frame::Array { start } => {
+                    let _ = write!(path, "array[{}]", self.items.len().saturating_sub(*start));
                 }
-                Frame::Struct(builder) => match &builder.pending {
-                    Some(name) => {
+                Frame::Struct { slot, .. } => match slot.and_then(|at| self.members.get(at)) {
+                    Some((name, _)) => {
                         let _ = write!(path, "struct[{name}]");
                     }
                     None => path.push_str("struct"),
@@ -418,20 +427,23 @@ impl<'a> Parser<'a> {
         path
     }
 
-    fn error_at(&self, offset: u64, reason: impl Into<String>) -> DecodeError {
-        DecodeError {
+    #[cold]
+    fn error_at(&self, offset: u64, reason: impl Into<String>) -> Box<DecodeError> {
+        Box::new(DecodeError {
             offset: Some(offset),
             path: self.path(),
             reason: reason.into(),
-        }
+        })
     }
 
     /// An error about the event read last.
-    fn error_here(&self, reason: impl Into<String>) -> DecodeError {
+    #[cold]
+    fn error_here(&self, reason: impl Into<String>) -> Box<DecodeError> {
         self.error_at(self.last_offset, reason)
     }
 
-    fn unexpected(&self, found: &Tag<'_>, expected: &str) -> DecodeError {
+    #[cold]
+    fn unexpected(&self, found: &Tag<'_>, expected: &str) -> Box<DecodeError> {
         let found = match found {
             Tag::Start(start) => format!("<{}>", start.name().into_inner()),
             Tag::Empty(start) => format!("<{}/>", start.name().into_inner()),
@@ -444,7 +456,8 @@ impl<'a> Parser<'a> {
     // ----- events -------------------------------------------------------------------------------
 
     /// The next event that matters: comments and processing instructions are skipped.
-    fn event(&mut self) -> Result<Event<'a>, DecodeError> {
+    #[inline(always)]
+    fn event(&mut self) -> Fallible<Event<'a>> {
         loop {
             self.last_offset = self.reader.buffer_position();
             match self.reader.read_event() {
@@ -465,7 +478,8 @@ impl<'a> Parser<'a> {
     }
 
     /// The next tag, skipping whitespace; any other text is an error.
-    fn next_tag(&mut self) -> Result<Tag<'a>, DecodeError> {
+    #[inline(always)]
+    fn next_tag(&mut self) -> Fallible<Tag<'a>> {
         loop {
             match self.event()? {
                 Event::Start(start) => return Ok(Tag::Start(start)),
@@ -492,7 +506,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn expect_end(&mut self, what: &str) -> Result<(), DecodeError> {
+    fn expect_end(&mut self, what: &str) -> Fallible<()> {
         match self.next_tag()? {
             Tag::End => Ok(()),
             other => Err(self.unexpected(&other, what)),
@@ -500,7 +514,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Resolves a reference event into text.
-    fn reference(&self, name: &str) -> Result<Cow<'static, str>, DecodeError> {
+    fn reference(&self, name: &str) -> Fallible<Cow<'static, str>> {
         if let Some(number) = name.strip_prefix('#') {
             let code = match number.strip_prefix('x') {
                 Some(hex) if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
@@ -537,12 +551,12 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads the text content of the element just opened, up to and including its end tag.
-    fn read_text(&mut self) -> Result<Cow<'a, str>, DecodeError> {
+    fn read_text(&mut self) -> Fallible<Cow<'a, str>> {
         let mut acc = Cow::Borrowed("");
         loop {
             match self.event()? {
-                Event::Text(text) => append(&mut acc, text.xml10_content()),
-                Event::CData(data) => append(&mut acc, data.xml10_content()),
+                Event::Text(text) => append(&mut acc, line_ends(text.into_inner())),
+                Event::CData(data) => append(&mut acc, line_ends(data.into_inner())),
                 Event::GeneralRef(reference) => {
                     let piece = self.reference(&reference)?;
                     append(&mut acc, piece);
@@ -563,7 +577,7 @@ impl<'a> Parser<'a> {
     // ----- document -----------------------------------------------------------------------------
 
     /// Reads the prolog and the root start tag, which must be `expected`.
-    fn root(&mut self, expected: &str) -> Result<Root, DecodeError> {
+    fn root(&mut self, expected: &str) -> Fallible<Root> {
         loop {
             self.last_offset = self.reader.buffer_position();
             let event = match self.reader.read_event() {
@@ -616,7 +630,7 @@ impl<'a> Parser<'a> {
     }
 
     /// After the root's end tag: only whitespace, comments and processing instructions.
-    fn finish(&mut self) -> Result<(), DecodeError> {
+    fn finish(&mut self) -> Fallible<()> {
         self.prefix.clear();
         match self.next_tag()? {
             Tag::Eof => Ok(()),
@@ -625,13 +639,13 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads `<value>…</value></param>` after `<param>`; the prefix names the param.
-    fn param_value(&mut self) -> Result<Value, DecodeError> {
+    fn param_value(&mut self) -> Fallible<Value> {
         let value = match self.next_tag()? {
-            Tag::Start(name) if local(&name) == "value" => {
+            Tag::Start(name) if is(&name, "value") => {
                 self.prefix.push_str("/value");
                 self.value()?
             }
-            Tag::Empty(name) if local(&name) == "value" => Value::String(String::new()),
+            Tag::Empty(name) if is(&name, "value") => Value::String(String::new()),
             other => return Err(self.unexpected(&other, "<value>")),
         };
         self.expect_end("</param>")?;
@@ -641,13 +655,12 @@ impl<'a> Parser<'a> {
     // ----- values -------------------------------------------------------------------------------
 
     /// Reads a value whose `<value>` start tag was just consumed, up to its `</value>`.
-    fn value(&mut self) -> Result<Value, DecodeError> {
+    fn value(&mut self) -> Fallible<Value> {
         self.frames.clear();
-        let mut next = Next::Value(None);
+        let mut next = Next::Value;
         loop {
             let value = match next {
-                Next::Value(name) => {
-                    self.set_pending(name);
+                Next::Value => {
                     if self.frames.len() >= self.max_depth {
                         return Err(self.error_here(format!(
                             "values are nested more than {} deep",
@@ -657,24 +670,31 @@ impl<'a> Parser<'a> {
                     match self.open_value()? {
                         Opened::Done(value) => value,
                         Opened::Struct => {
-                            self.frames.push(Frame::Struct(StructBuilder::new()));
+                            self.frames.push(Frame::Struct {
+                                start: self.members.len(),
+                                slot: None,
+                                index: None,
+                            });
                             next = self.struct_next()?;
                             continue;
                         }
                         Opened::Array => {
-                            self.frames.push(Frame::Array(Vec::new()));
+                            self.frames.push(Frame::Array {
+                                start: self.items.len(),
+                            });
                             next = self.array_open()?;
                             continue;
                         }
                     }
                 }
-                Next::EmptyValue(name) => {
-                    self.set_pending(name);
-                    Value::String(String::new())
-                }
+                Next::EmptyValue => Value::String(String::new()),
                 Next::Closed => match self.frames.pop() {
-                    Some(Frame::Array(items)) => Value::Array(items),
-                    Some(Frame::Struct(builder)) => builder.finish(),
+                    Some(Frame::Array { start }) => {
+                        Value::Array(self.items.drain(start..).collect())
+                    }
+                    Some(Frame::Struct { start, .. }) => Value::Struct(
+                        Struct::from_unique_members(self.members.drain(start..).collect()),
+                    ),
                     None => return Err(self.error_here("internal error: no open container")),
                 },
             };
@@ -682,13 +702,14 @@ impl<'a> Parser<'a> {
             // Hand the finished value to its container and see what follows it.
             next = match self.frames.last_mut() {
                 None => return Ok(value),
-                Some(Frame::Array(items)) => {
-                    items.push(value);
+                Some(Frame::Array { .. }) => {
+                    self.items.push(value);
                     self.array_next()?
                 }
-                Some(Frame::Struct(builder)) => {
-                    let name = builder.pending.take().unwrap_or_default();
-                    builder.insert(name, value);
+                Some(Frame::Struct { slot, .. }) => {
+                    if let Some(member) = slot.take().and_then(|at| self.members.get_mut(at)) {
+                        member.1 = value;
+                    }
                     self.expect_end("</member>")?;
                     self.struct_next()?
                 }
@@ -696,34 +717,62 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Names the struct member about to be read, for paths and for insertion.
-    fn set_pending(&mut self, name: Option<String>) {
-        if let (Some(name), Some(Frame::Struct(builder))) = (name, self.frames.last_mut()) {
-            builder.pending = Some(name);
-        }
+    /// Gives member `name` of the innermost struct its slot: the slot of an earlier member of
+    /// the same name (the later value wins, at the first position), else a new one.
+    fn claim_slot(&mut self, name: String) {
+        let Some(Frame::Struct { start, slot, index }) = self.frames.last_mut() else {
+            return;
+        };
+        let members = &mut self.members;
+        let found = match index {
+            Some(index) => index.get(&name).copied(),
+            None => members
+                .get(*start..)
+                .and_then(|open| open.iter().position(|(n, _)| same_name(n, &name)))
+                .map(|at| at + *start),
+        };
+        let at = match found {
+            Some(at) => at,
+            None => {
+                let at = members.len();
+                if let Some(index) = index {
+                    index.insert(name.clone(), at);
+                }
+                members.push((name, Value::Nil));
+                if index.is_none() && members.len() - *start > INDEX_THRESHOLD {
+                    let open = members.get(*start..).unwrap_or_default();
+                    let built = open
+                        .iter()
+                        .enumerate()
+                        .map(|(offset, (n, _))| (n.clone(), *start + offset))
+                        .collect();
+                    *index = Some(built);
+                }
+                at
+            }
+        };
+        *slot = Some(at);
     }
 
     /// After `<struct>` or a member's `</member>`: the next member's name and `<value>`, or
     /// `</struct></value>`.
-    fn struct_next(&mut self) -> Result<Next, DecodeError> {
+    fn struct_next(&mut self) -> Fallible<Next> {
         match self.next_tag()? {
             Tag::End => {
                 self.expect_end("</value>")?;
                 Ok(Next::Closed)
             }
-            Tag::Start(member) if local(&member) == "member" => {
+            Tag::Start(member) if is(&member, "member") => {
                 let name = match self.next_tag()? {
-                    Tag::Start(name) if local(&name) == "name" => self.read_text()?.into_owned(),
-                    Tag::Empty(name) if local(&name) == "name" => String::new(),
+                    Tag::Start(name) if is(&name, "name") => self.read_text()?.into_owned(),
+                    Tag::Empty(name) if is(&name, "name") => String::new(),
                     other => return Err(self.unexpected(&other, "<name>")),
                 };
+                self.claim_slot(name);
                 match self.next_tag()? {
-                    Tag::Start(value) if local(&value) == "value" => Ok(Next::Value(Some(name))),
-                    Tag::Empty(value) if local(&value) == "value" => {
-                        Ok(Next::EmptyValue(Some(name)))
-                    }
-                    Tag::End => Err(self
-                        .error_here(format!("struct member `{}` has no <value>", excerpt(&name)))),
+                    Tag::Start(value) if is(&value, "value") => Ok(Next::Value),
+                    Tag::Empty(value) if is(&value, "value") => Ok(Next::EmptyValue),
+                    Tag::End => Err(self.error_here("struct member has no <value>")),
                     other => Err(self.unexpected(&other, "<value>")),
                 }
             }
@@ -732,10 +781,10 @@ impl<'a> Parser<'a> {
     }
 
     /// After `<array>`: `<data>` and the first element, or an empty array.
-    fn array_open(&mut self) -> Result<Next, DecodeError> {
+    fn array_open(&mut self) -> Fallible<Next> {
         match self.next_tag()? {
-            Tag::Start(data) if local(&data) == "data" => self.array_next(),
-            Tag::Empty(data) if local(&data) == "data" => {
+            Tag::Start(data) if is(&data, "data") => self.array_next(),
+            Tag::Empty(data) if is(&data, "data") => {
                 self.expect_end("</array>")?;
                 self.expect_end("</value>")?;
                 Ok(Next::Closed)
@@ -750,10 +799,10 @@ impl<'a> Parser<'a> {
     }
 
     /// Inside `<data>`: the next element, or `</data></array></value>`.
-    fn array_next(&mut self) -> Result<Next, DecodeError> {
+    fn array_next(&mut self) -> Fallible<Next> {
         match self.next_tag()? {
-            Tag::Start(value) if local(&value) == "value" => Ok(Next::Value(None)),
-            Tag::Empty(value) if local(&value) == "value" => Ok(Next::EmptyValue(None)),
+            Tag::Start(value) if is(&value, "value") => Ok(Next::Value),
+            Tag::Empty(value) if is(&value, "value") => Ok(Next::EmptyValue),
             Tag::End => {
                 self.expect_end("</array>")?;
                 self.expect_end("</value>")?;
@@ -764,13 +813,13 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads the inside of a `<value>` up to its first child (or its end).
-    fn open_value(&mut self) -> Result<Opened, DecodeError> {
+    fn open_value(&mut self) -> Fallible<Opened> {
         let text_offset = self.reader.buffer_position();
         let mut text = Cow::Borrowed("");
         let (start, empty) = loop {
             match self.event()? {
-                Event::Text(piece) => append(&mut text, piece.xml10_content()),
-                Event::CData(piece) => append(&mut text, piece.xml10_content()),
+                Event::Text(piece) => append(&mut text, line_ends(piece.into_inner())),
+                Event::CData(piece) => append(&mut text, line_ends(piece.into_inner())),
                 Event::GeneralRef(reference) => {
                     let piece = self.reference(&reference)?;
                     append(&mut text, piece);
@@ -820,13 +869,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Converts a scalar's text into its value.
-    fn scalar(
-        &self,
-        kind: Scalar,
-        tag: &str,
-        text: Cow<'a, str>,
-        offset: u64,
-    ) -> Result<Value, DecodeError> {
+    fn scalar(&self, kind: Scalar, tag: &str, text: Cow<'a, str>, offset: u64) -> Fallible<Value> {
         let invalid = |why: &str| {
             self.error_at(
                 offset,
