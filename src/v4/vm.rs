@@ -264,8 +264,8 @@ impl Client {
                 vm_spec.insert("iface_id", id_value("network", iface)?);
             }
             IpSpecKind::Private(_) => {
-                // Validate fully (reads the VLAN) before creating anything.
-                self.iface_spec(region, network)?;
+                // `submit_create_ip` checks the VLAN and the address before it creates anything,
+                // and everything else was checked above.
                 let iface = self.wait(self.submit_create_ip(region, network)?)?;
                 pre_created.push(ResourceId::Interface(iface.id.clone()));
                 pre_created.extend(iface.ip_ids.iter().cloned().map(ResourceId::Ip));
@@ -344,10 +344,18 @@ impl Client {
             created,
             move |c: &Client, _: &[Operation]| {
                 for disk in &disks {
-                    c.wait(c.submit_attach_disk_unchecked(&vm, disk, None)?)?;
+                    c.wait(c.vm_step(
+                        "hosting.vm.disk_attach",
+                        &vm,
+                        vec![id_value("disk", disk)?],
+                    )?)?;
                 }
                 for iface in &ifaces {
-                    c.wait(c.submit_attach_interface_unchecked(&vm, iface)?)?;
+                    c.wait(c.vm_step(
+                        "hosting.vm.iface_attach",
+                        &vm,
+                        vec![id_value("interface", iface)?],
+                    )?)?;
                 }
                 c.vm_info(&vm)
             },
@@ -432,6 +440,19 @@ impl Client {
         ))
     }
 
+    /// One step of a longer VM call: the operation, with nothing re-read afterwards.
+    fn vm_step(&self, method: &str, id: &VmId, extra: Vec<Value>) -> Result<Pending<()>> {
+        let mut params = vec![id_value("id", id)?];
+        params.extend(extra);
+        let op = self.call_op(method, params)?;
+        Ok(Pending::new(
+            format!("{method} on VM {id}"),
+            vec![op],
+            Vec::new(),
+            |_: &Client, _: &[Operation]| Ok(()),
+        ))
+    }
+
     /// Deletes a VM as [`DeleteVm`] says, waiting for each step.
     ///
     /// Gandi deletes the boot disk and the first interface (with its IPs) together with the VM
@@ -460,7 +481,11 @@ impl Client {
         let mut detached = Vec::new();
         for (i, disk) in vm.disk_ids.iter().enumerate() {
             if i == 0 && how.keep_boot_disk {
-                self.wait(self.submit_detach_disk(id, disk)?)?;
+                self.wait(self.vm_step(
+                    "hosting.vm.disk_detach",
+                    id,
+                    vec![id_value("disk", disk)?],
+                )?)?;
                 detached.push(ResourceId::Disk(disk.clone()));
             } else if i == 0 {
                 deleted.push(ResourceId::Disk(disk.clone()));
@@ -470,7 +495,11 @@ impl Client {
         }
         for (i, iface) in vm.interface_ids.iter().enumerate() {
             if i == 0 && how.keep_first_interface {
-                self.wait(self.submit_detach_interface(id, iface)?)?;
+                self.wait(self.vm_step(
+                    "hosting.vm.iface_detach",
+                    id,
+                    vec![id_value("interface", iface)?],
+                )?)?;
                 detached.push(ResourceId::Interface(iface.clone()));
             } else if i == 0 {
                 deleted.push(ResourceId::Interface(iface.clone()));
