@@ -373,11 +373,7 @@ fn operation(n: i64) -> Value {
         .with("inner_step", "start")
         .with("from_dc_id", Value::Nil)
         .with("to_dc_id", Value::Nil)
-        .with("hostname", format!("web-{n}"))
-        .with("memory", 256)
-        .with("cores", 1)
-        .with("bandwidth", 102_400.0)
-        .with("ip_version", 4);
+        .with("hostname", format!("web-{n}"));
     let op = Struct::new()
         .with("id", 1_492_000 + n)
         .with("type", "vm_create")
@@ -393,16 +389,6 @@ fn operation(n: i64) -> Value {
         .with("errortype", Value::Nil)
         .with("session_id", 88_000 + n)
         .with("cert_id", Value::Nil)
-        .with(
-            "infos",
-            Struct::new()
-                .with("id", "")
-                .with("label", "")
-                .with("product_action", "create")
-                .with("product_type", "vm")
-                .with("product_name", "vm")
-                .with("quantity", ""),
-        )
         .with("params", params);
     Value::Struct(dates(op, n))
 }

@@ -699,7 +699,7 @@ fn error_offset_points_into_the_document() {
     let offset = usize::try_from(error.offset.unwrap()).unwrap();
     assert!(offset > doc.find("</member>").unwrap(), "{error}");
     assert!(offset <= doc.len(), "{error}");
-    assert!(error.reason.starts_with("malformed XML"), "{error}");
+    assert_eq!(error.reason, "expected </struct>, found </strukt>");
 }
 
 #[test]
@@ -722,7 +722,19 @@ fn truncated_document_is_an_error_not_a_panic() {
 #[test]
 fn mismatched_end_tag_is_an_error() {
     let error = decode_value_err("<value><int>1</i4></value>");
-    assert!(error.reason.starts_with("malformed XML"), "{error}");
+    assert_eq!(error.reason, "expected </int>, found </i4>");
+    let error = decode_value_err("<value><ex:nil></nil></value>");
+    assert_eq!(error.reason, "expected </ex:nil>, found </nil>");
+    let error = decode_value_err("<value><array><data></array></data></value>");
+    assert_eq!(error.reason, "expected </data>, found </array>");
+    let doc = "<methodResponse><params></param></methodResponse>";
+    assert!(decode_response(doc.as_bytes()).is_err());
+    let doc = "<methodResponse><params/></methodCall>";
+    let error = decode_response(doc.as_bytes()).unwrap_err();
+    assert_eq!(
+        error.reason,
+        "expected </methodResponse>, found </methodCall>"
+    );
 }
 
 // ----- limits -----------------------------------------------------------------------------------

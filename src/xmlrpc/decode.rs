@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 
 use base64::Engine as _;
 use quick_xml::Reader;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesEnd, BytesStart, Event};
 
 use super::datetime::parse_datetime;
 use super::{DecodeError, Fault, Limits, MethodCall, Response, Struct, Value};
@@ -44,7 +44,7 @@ fn read_call(input: &[u8], limits: &Limits) -> Fallible<MethodCall> {
 
     parser.prefix.push_str("methodName");
     let method = match parser.next_tag()? {
-        Tag::Start(name) if is(&name, "methodName") => parser.read_text()?.into_owned(),
+        Tag::Start(name) if is(&name, "methodName") => parser.read_text("methodName")?.into_owned(),
         Tag::Empty(name) if is(&name, "methodName") => String::new(),
         other => return Err(parser.unexpected(&other, "<methodName>")),
     };
@@ -55,13 +55,14 @@ fn read_call(input: &[u8], limits: &Limits) -> Fallible<MethodCall> {
 
     let mut params = Vec::new();
     match parser.next_tag()? {
-        Tag::End => {
+        Tag::End(end) => {
+            parser.close(&end, "methodCall")?;
             parser.finish()?;
             return Ok(MethodCall { method, params });
         }
         Tag::Start(name) if is(&name, "params") => {}
         Tag::Empty(name) if is(&name, "params") => {
-            parser.expect_end("</methodCall>")?;
+            parser.expect_end("methodCall")?;
             parser.finish()?;
             return Ok(MethodCall { method, params });
         }
@@ -72,7 +73,10 @@ fn read_call(input: &[u8], limits: &Limits) -> Fallible<MethodCall> {
         parser.prefix.clear();
         parser.prefix.push_str("params");
         match parser.next_tag()? {
-            Tag::End => break,
+            Tag::End(end) => {
+                parser.close(&end, "params")?;
+                break;
+            }
             Tag::Start(name) if is(&name, "param") => {}
             other => return Err(parser.unexpected(&other, "<param> or </params>")),
         }
@@ -80,7 +84,7 @@ fn read_call(input: &[u8], limits: &Limits) -> Fallible<MethodCall> {
         params.push(parser.param_value()?);
     }
     parser.prefix.clear();
-    parser.expect_end("</methodCall>")?;
+    parser.expect_end("methodCall")?;
     parser.finish()?;
     Ok(MethodCall { method, params })
 }
@@ -97,13 +101,16 @@ fn read_response(input: &[u8], limits: &Limits) -> Fallible<Response> {
             parser.prefix.push_str("params");
             let value = match parser.next_tag()? {
                 // Tolerated: `<params></params>`, as for `<params/>`.
-                Tag::End => Value::Nil,
+                Tag::End(end) => {
+                    parser.close(&end, "params")?;
+                    Value::Nil
+                }
                 Tag::Start(name) if is(&name, "param") => {
                     parser.prefix.push_str("/param");
                     let value = parser.param_value()?;
                     parser.prefix.truncate("params".len());
                     match parser.next_tag()? {
-                        Tag::End => {}
+                        Tag::End(end) => parser.close(&end, "params")?,
                         Tag::Start(name) | Tag::Empty(name) if is(&name, "param") => {
                             return Err(parser.error_here("a response carries exactly one <param>"));
                         }
@@ -127,7 +134,7 @@ fn read_response(input: &[u8], limits: &Limits) -> Fallible<Response> {
                 other => return Err(parser.unexpected(&other, "<value>")),
             };
             parser.prefix.truncate("fault".len());
-            parser.expect_end("</fault>")?;
+            parser.expect_end("fault")?;
             let fault = fault_from_value(value).map_err(|reason| {
                 Box::new(DecodeError {
                     offset: Some(fault_start),
@@ -137,7 +144,7 @@ fn read_response(input: &[u8], limits: &Limits) -> Fallible<Response> {
             })?;
             Response::Fault(fault)
         }
-        Tag::End => {
+        Tag::End(_) => {
             return Err(parser.error_here("<methodResponse> has neither <params> nor <fault>"));
         }
         other => return Err(parser.unexpected(&other, "<params> or <fault>")),
@@ -145,7 +152,7 @@ fn read_response(input: &[u8], limits: &Limits) -> Fallible<Response> {
 
     parser.prefix.clear();
     match parser.next_tag()? {
-        Tag::End => {}
+        Tag::End(end) => parser.close(&end, "methodResponse")?,
         Tag::Start(name) | Tag::Empty(name) if matches!(local(&name), "params" | "fault") => {
             return Err(parser.error_here("a response has exactly one of <params> or <fault>"));
         }
@@ -208,8 +215,9 @@ fn fault_from_value(value: Value) -> Result<Fault, String> {
 enum Tag<'a> {
     Start(BytesStart<'a>),
     Empty(BytesStart<'a>),
-    /// Any end tag: quick-xml checks that it closes the element that is open.
-    End,
+    /// Any end tag. quick-xml's own end-name check is off: each caller knows which element
+    /// it expects to close and checks the name (see [`Parser::close`]).
+    End(BytesEnd<'a>),
     Eof,
 }
 
@@ -325,16 +333,11 @@ fn is_xml_whitespace(text: &str) -> bool {
         .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
-/// Whether the element is `expected`, with or without a namespace prefix.
+/// Whether a structural element (`params`, `member`, `value`, ...) is `expected`. These are
+/// matched exactly; only value types take a prefix (`ex:nil`), see [`local`].
 #[inline]
 fn is(start: &BytesStart<'_>, expected: &str) -> bool {
-    let name = start.name().into_inner();
-    if name.len() == expected.len() {
-        return name == expected;
-    }
-    name.len() > expected.len()
-        && name.ends_with(expected)
-        && name.as_bytes()[name.len() - expected.len() - 1] == b':'
+    start.name().into_inner() == expected
 }
 
 /// Whether XML 1.0 allows `c` in a document.
@@ -393,8 +396,10 @@ impl<'a> Parser<'a> {
                 ),
             }));
         }
+        let mut reader = Reader::from_reader(input);
+        reader.config_mut().check_end_names = false;
         Ok(Self {
-            reader: Reader::from_reader(input),
+            reader,
             max_depth: limits.max_depth,
             prefix: String::new(),
             frames: Vec::new(),
@@ -447,7 +452,7 @@ impl<'a> Parser<'a> {
         let found = match found {
             Tag::Start(start) => format!("<{}>", start.name().into_inner()),
             Tag::Empty(start) => format!("<{}/>", start.name().into_inner()),
-            Tag::End => "a closing tag".to_owned(),
+            Tag::End(end) => format!("</{}>", end.name().into_inner()),
             Tag::Eof => "the end of the document".to_owned(),
         };
         self.error_here(format!("expected {expected}, found {found}"))
@@ -484,7 +489,7 @@ impl<'a> Parser<'a> {
             match self.event()? {
                 Event::Start(start) => return Ok(Tag::Start(start)),
                 Event::Empty(start) => return Ok(Tag::Empty(start)),
-                Event::End(_) => return Ok(Tag::End),
+                Event::End(end) => return Ok(Tag::End(end)),
                 Event::Eof => return Ok(Tag::Eof),
                 Event::Text(text) if is_xml_whitespace(&text) => {}
                 Event::Text(text) => {
@@ -506,11 +511,21 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn expect_end(&mut self, what: &str) -> Fallible<()> {
+    fn expect_end(&mut self, name: &str) -> Fallible<()> {
         match self.next_tag()? {
-            Tag::End => Ok(()),
-            other => Err(self.unexpected(&other, what)),
+            Tag::End(end) => self.close(&end, name),
+            other => Err(self.unexpected(&other, &format!("</{name}>"))),
         }
+    }
+
+    /// Checks that an end tag closes `name` (quick-xml's own check is off, see [`Tag::End`]).
+    #[inline]
+    fn close(&self, end: &BytesEnd<'_>, name: &str) -> Fallible<()> {
+        let found = end.name().into_inner();
+        if found == name {
+            return Ok(());
+        }
+        Err(self.error_here(format!("expected </{name}>, found </{found}>")))
     }
 
     /// Resolves a reference event into text.
@@ -550,8 +565,9 @@ impl<'a> Parser<'a> {
         Ok(Cow::Borrowed(text))
     }
 
-    /// Reads the text content of the element just opened, up to and including its end tag.
-    fn read_text(&mut self) -> Fallible<Cow<'a, str>> {
+    /// Reads the text content of the element `name` just opened, up to and including its end
+    /// tag.
+    fn read_text(&mut self, name: &str) -> Fallible<Cow<'a, str>> {
         let mut acc = Cow::Borrowed("");
         loop {
             match self.event()? {
@@ -561,7 +577,10 @@ impl<'a> Parser<'a> {
                     let piece = self.reference(&reference)?;
                     append(&mut acc, piece);
                 }
-                Event::End(_) => return Ok(acc),
+                Event::End(end) => {
+                    self.close(&end, name)?;
+                    return Ok(acc);
+                }
                 Event::Start(start) | Event::Empty(start) => {
                     return Err(self.error_here(format!(
                         "unexpected element <{}> inside text",
@@ -609,7 +628,9 @@ impl<'a> Parser<'a> {
                 Event::DocType(_) => {
                     return Err(self.error_here("a DOCTYPE is not allowed in XML-RPC"));
                 }
-                Event::Start(start) | Event::Empty(start) if local(&start) != expected => {
+                Event::Start(start) | Event::Empty(start)
+                    if start.name().into_inner() != expected =>
+                {
                     return Err(self.error_here(format!(
                         "expected <{expected}>, found <{}>",
                         start.name().into_inner()
@@ -648,7 +669,7 @@ impl<'a> Parser<'a> {
             Tag::Empty(name) if is(&name, "value") => Value::String(String::new()),
             other => return Err(self.unexpected(&other, "<value>")),
         };
-        self.expect_end("</param>")?;
+        self.expect_end("param")?;
         Ok(value)
     }
 
@@ -710,7 +731,7 @@ impl<'a> Parser<'a> {
                     if let Some(member) = slot.take().and_then(|at| self.members.get_mut(at)) {
                         member.1 = value;
                     }
-                    self.expect_end("</member>")?;
+                    self.expect_end("member")?;
                     self.struct_next()?
                 }
             };
@@ -758,13 +779,14 @@ impl<'a> Parser<'a> {
     /// `</struct></value>`.
     fn struct_next(&mut self) -> Fallible<Next> {
         match self.next_tag()? {
-            Tag::End => {
-                self.expect_end("</value>")?;
+            Tag::End(end) => {
+                self.close(&end, "struct")?;
+                self.expect_end("value")?;
                 Ok(Next::Closed)
             }
             Tag::Start(member) if is(&member, "member") => {
                 let name = match self.next_tag()? {
-                    Tag::Start(name) if is(&name, "name") => self.read_text()?.into_owned(),
+                    Tag::Start(name) if is(&name, "name") => self.read_text("name")?.into_owned(),
                     Tag::Empty(name) if is(&name, "name") => String::new(),
                     other => return Err(self.unexpected(&other, "<name>")),
                 };
@@ -772,7 +794,7 @@ impl<'a> Parser<'a> {
                 match self.next_tag()? {
                     Tag::Start(value) if is(&value, "value") => Ok(Next::Value),
                     Tag::Empty(value) if is(&value, "value") => Ok(Next::EmptyValue),
-                    Tag::End => Err(self.error_here("struct member has no <value>")),
+                    Tag::End(_) => Err(self.error_here("struct member has no <value>")),
                     other => Err(self.unexpected(&other, "<value>")),
                 }
             }
@@ -785,13 +807,14 @@ impl<'a> Parser<'a> {
         match self.next_tag()? {
             Tag::Start(data) if is(&data, "data") => self.array_next(),
             Tag::Empty(data) if is(&data, "data") => {
-                self.expect_end("</array>")?;
-                self.expect_end("</value>")?;
+                self.expect_end("array")?;
+                self.expect_end("value")?;
                 Ok(Next::Closed)
             }
             // Tolerated: `<array></array>` without `<data>`.
-            Tag::End => {
-                self.expect_end("</value>")?;
+            Tag::End(end) => {
+                self.close(&end, "array")?;
+                self.expect_end("value")?;
                 Ok(Next::Closed)
             }
             other => Err(self.unexpected(&other, "<data>")),
@@ -803,9 +826,10 @@ impl<'a> Parser<'a> {
         match self.next_tag()? {
             Tag::Start(value) if is(&value, "value") => Ok(Next::Value),
             Tag::Empty(value) if is(&value, "value") => Ok(Next::EmptyValue),
-            Tag::End => {
-                self.expect_end("</array>")?;
-                self.expect_end("</value>")?;
+            Tag::End(end) => {
+                self.close(&end, "data")?;
+                self.expect_end("array")?;
+                self.expect_end("value")?;
                 Ok(Next::Closed)
             }
             other => Err(self.unexpected(&other, "<value> or </data>")),
@@ -825,7 +849,10 @@ impl<'a> Parser<'a> {
                     append(&mut text, piece);
                 }
                 // `<value>text</value>`: an untyped string, whitespace and all.
-                Event::End(_) => return Ok(Opened::Done(Value::String(text.into_owned()))),
+                Event::End(end) => {
+                    self.close(&end, "value")?;
+                    return Ok(Opened::Done(Value::String(text.into_owned())));
+                }
                 Event::Start(start) => break (start, false),
                 Event::Empty(start) => break (start, true),
                 Event::Eof => return Err(self.error_here("unexpected end of the document")),
@@ -859,12 +886,12 @@ impl<'a> Parser<'a> {
                 let text = if empty {
                     Cow::Borrowed("")
                 } else {
-                    self.read_text()?
+                    self.read_text(start.name().into_inner())?
                 };
                 self.scalar(kind, tag, text, offset)?
             }
         };
-        self.expect_end("</value>")?;
+        self.expect_end("value")?;
         Ok(Opened::Done(value))
     }
 
