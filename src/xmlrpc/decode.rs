@@ -237,6 +237,9 @@ enum Frame {
         start: usize,
         /// Where in `members` the member whose value is being read goes.
         slot: Option<usize>,
+        /// A one-word Bloom filter of the names seen so far: most new names miss it, and then
+        /// need no search for an earlier member of the same name.
+        seen: u64,
         /// Name → slot, built once the struct grows past [`INDEX_THRESHOLD`] members, so that
         /// duplicate checks stay linear on hostile documents.
         index: Option<HashMap<String, usize>>,
@@ -349,10 +352,23 @@ pub(crate) fn is_xml_char(c: char) -> bool {
 /// there is a `\r`: rare in practice, and a plain scan beats a vectorised search on short text.
 #[inline]
 fn line_ends(text: Cow<'_, str>) -> Cow<'_, str> {
-    if !text.as_bytes().contains(&b'\r') {
+    if !text.bytes().any(|b| b == b'\r') {
         return text;
     }
     Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+/// The Bloom-filter bit of a member name: a cheap mix of its length and edge bytes.
+#[inline]
+fn name_bit(name: &str) -> u64 {
+    let bytes = name.as_bytes();
+    let first = u64::from(bytes.first().copied().unwrap_or(0));
+    let last = u64::from(bytes.last().copied().unwrap_or(0));
+    let mix = (bytes.len() as u64)
+        .wrapping_mul(0x9E37_79B9)
+        .wrapping_add(first.wrapping_mul(31))
+        .wrapping_add(last.wrapping_mul(131));
+    1 << (mix % 64)
 }
 
 /// Member-name equality with cheap early outs: most names differ in length or first byte.
@@ -694,6 +710,7 @@ impl<'a> Parser<'a> {
                             self.frames.push(Frame::Struct {
                                 start: self.members.len(),
                                 slot: None,
+                                seen: 0,
                                 index: None,
                             });
                             next = self.struct_next()?;
@@ -741,12 +758,22 @@ impl<'a> Parser<'a> {
     /// Gives member `name` of the innermost struct its slot: the slot of an earlier member of
     /// the same name (the later value wins, at the first position), else a new one.
     fn claim_slot(&mut self, name: String) {
-        let Some(Frame::Struct { start, slot, index }) = self.frames.last_mut() else {
+        let Some(Frame::Struct {
+            start,
+            slot,
+            seen,
+            index,
+        }) = self.frames.last_mut()
+        else {
             return;
         };
         let members = &mut self.members;
+        let bit = name_bit(&name);
+        let maybe_seen = *seen & bit != 0;
+        *seen |= bit;
         let found = match index {
             Some(index) => index.get(&name).copied(),
+            None if !maybe_seen => None,
             None => members
                 .get(*start..)
                 .and_then(|open| open.iter().position(|(n, _)| same_name(n, &name)))
