@@ -7,8 +7,9 @@
 //! document's events (the encoder's yardstick). The machine is shared and noisy, so each figure
 //! is the best of several interleaved rounds, and the ratios matter more than the MB/s.
 //!
-//! Run with `cargo bench --bench codec`. `BENCH_QUICK=1` or `-- --test` runs one iteration of
-//! each, as a smoke test.
+//! Run with `cargo bench --bench codec` (about 15 s). `BENCH_QUICK=1`, `-- --test` or an
+//! unoptimised build (`cargo test --benches`) runs one round of each, as a smoke test.
+//! `BENCH_ONLY=decode|raw|encode` (with `BENCH_ROUNDS=n`) loops one contender for profilers.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -20,8 +21,13 @@ use quick_xml::writer::Writer;
 use time::macros::datetime;
 
 fn main() {
-    let quick =
-        std::env::var_os("BENCH_QUICK").is_some() || std::env::args().any(|arg| arg == "--test");
+    // An unoptimised build (`cargo test --benches`) says nothing about speed: one round only.
+    let quick = std::env::var_os("BENCH_QUICK").is_some()
+        || std::env::args().any(|arg| arg == "--test")
+        || cfg!(debug_assertions);
+    if quick {
+        println!("quick mode: one round of each, figures are not meaningful");
+    }
 
     let large = gandi_layout(&vm_list(1000));
     let small = gandi_layout(&operation(1));
