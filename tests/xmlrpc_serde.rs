@@ -479,3 +479,30 @@ fn struct_serde_round_trips() {
     );
     assert!(from_value::<Struct>(Value::Int(1)).is_err());
 }
+
+#[test]
+fn repeated_map_keys_follow_the_later_value_wins_rule() {
+    struct Repeats;
+    impl Serialize for Repeats {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = s.serialize_map(None)?;
+            map.serialize_entry("a", &1)?;
+            map.serialize_entry("b", &2)?;
+            map.serialize_entry("a", &3)?;
+            map.end()
+        }
+    }
+    let value = to_value(&Repeats).unwrap();
+    let members: Vec<(&str, &Value)> = value.as_struct().unwrap().iter().collect();
+    assert_eq!(members, [("a", &Value::Int(3)), ("b", &Value::Int(2))]);
+}
+
+#[test]
+fn large_maps_convert_both_ways() {
+    let map: BTreeMap<String, i64> = (0..5_000).map(|i| (format!("k{i}"), i)).collect();
+    let value = to_value(&map).unwrap();
+    assert_eq!(value.as_struct().unwrap().len(), 5_000);
+    assert_eq!(from_value::<Value>(value.clone()).unwrap(), value);
+    assert_eq!(from_value::<BTreeMap<String, i64>>(value).unwrap(), map);
+}

@@ -13,6 +13,7 @@ use serde::de::value::StrDeserializer;
 use serde::de::{self, Deserialize, DeserializeSeed, IntoDeserializer, Visitor};
 
 use super::datetime::{MAGIC, format_datetime_exact, parse_datetime};
+use super::members::MemberSet;
 use super::{DecodeError, Struct, Value};
 
 /// The newtype name `Value`'s own `Deserialize` asks for, so that this deserializer can hand
@@ -462,12 +463,12 @@ impl<'de> Visitor<'de> for ValueVisitor {
                 de::Error::invalid_value(de::Unexpected::Str(&text), &"an XML-RPC date")
             });
         }
-        let mut members = Struct::with_capacity(map.size_hint().unwrap_or(0).min(4096) + 1);
+        let mut members = MemberSet::with_capacity(map.size_hint().unwrap_or(0) + 1);
         members.insert(first, map.next_value::<Value>()?);
         while let Some(name) = map.next_key::<String>()? {
             let value = map.next_value::<Value>()?;
             members.insert(name, value);
         }
-        Ok(Value::Struct(members))
+        Ok(Value::Struct(members.finish()))
     }
 }

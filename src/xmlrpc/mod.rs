@@ -46,6 +46,7 @@ pub mod datetime;
 mod de;
 mod decode;
 mod encode;
+mod members;
 mod ser;
 mod value;
 
@@ -149,6 +150,9 @@ pub fn encode_response(value: &Value) -> Result<Vec<u8>, EncodeError> {
 }
 
 /// Encodes a fault `<methodResponse>`.
+///
+/// This cannot fail: characters XML 1.0 forbids in the message are replaced by U+FFFD, since a
+/// server must always be able to report its error.
 pub fn encode_fault(fault: &Fault) -> Vec<u8> {
     encode::fault(fault)
 }

@@ -10,6 +10,7 @@ use std::fmt;
 use serde::ser::{self, Serialize};
 
 use super::datetime::{MAGIC, format_datetime_exact, parse_datetime};
+use super::members::MemberSet;
 use super::{EncodeError, Struct, Value};
 
 /// Serializes `value` into a [`Value`]; the top-level `None` is [`Value::Nil`].
@@ -252,7 +253,7 @@ impl ser::Serializer for ValueSerializer {
 
     fn serialize_map(self, len: Option<usize>) -> Result<MapSerializer, Error> {
         Ok(MapSerializer {
-            members: Struct::with_capacity(len.unwrap_or(0).min(4096)),
+            members: MemberSet::with_capacity(len.unwrap_or(0)),
             key: None,
         })
     }
@@ -336,7 +337,7 @@ impl ser::SerializeTupleStruct for SeqSerializer {
 
 /// Builds a struct from a map or a Rust struct; `None` members are left out.
 pub(crate) struct MapSerializer {
-    members: Struct,
+    members: MemberSet,
     key: Option<String>,
 }
 
@@ -353,7 +354,7 @@ impl MapSerializer {
     }
 
     fn finish(self) -> Value {
-        Value::Struct(self.members)
+        Value::Struct(self.members.finish())
     }
 }
 
@@ -388,15 +389,7 @@ impl ser::SerializeStruct for MapSerializer {
         name: &'static str,
         value: &T,
     ) -> Result<(), Error> {
-        // Fields of a Rust struct are unique: no need to look for an earlier one.
-        let value = match value.serialize(ValueSerializer) {
-            Ok(value) => value,
-            Err(e) => return Err(e.within(|| format!("struct[{name}]"))),
-        };
-        if let Some(value) = value {
-            self.members.push_unchecked(name.to_owned(), value);
-        }
-        Ok(())
+        self.member(name.to_owned(), value)
     }
 
     fn end(self) -> Result<Slot, Error> {

@@ -1,0 +1,59 @@
+//! Building a [`Struct`] from members that may repeat a name, in linear time.
+//!
+//! The rule is Python's: a repeated name keeps its first position and takes the later value.
+//! [`Struct::insert`] applies it with a linear search, which is quadratic for a large map; the
+//! serde bridge uses this builder instead (the decoder has its own, on its shared stacks).
+
+use std::collections::HashMap;
+
+use super::{Struct, Value};
+
+/// Up to this many members a linear search for a repeated name is cheaper than hashing.
+const LINEAR_LIMIT: usize = 32;
+
+/// Collects members, applying the repeated-name rule.
+pub(crate) struct MemberSet {
+    members: Vec<(String, Value)>,
+    /// Name → position, once there are more than [`LINEAR_LIMIT`] members.
+    index: Option<HashMap<String, usize>>,
+}
+
+impl MemberSet {
+    /// An empty set with room for `capacity` members (capped: the hint may come from input).
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Self {
+            members: Vec::with_capacity(capacity.min(4096)),
+            index: None,
+        }
+    }
+
+    /// Adds a member, or replaces the value of an earlier one of the same name.
+    pub(crate) fn insert(&mut self, name: String, value: Value) {
+        let found = match &self.index {
+            Some(index) => index.get(&name).copied(),
+            None => self.members.iter().position(|(n, _)| *n == name),
+        };
+        if let Some(member) = found.and_then(|at| self.members.get_mut(at)) {
+            member.1 = value;
+            return;
+        }
+        if let Some(index) = &mut self.index {
+            index.insert(name.clone(), self.members.len());
+        }
+        self.members.push((name, value));
+        if self.index.is_none() && self.members.len() > LINEAR_LIMIT {
+            let index = self
+                .members
+                .iter()
+                .enumerate()
+                .map(|(at, (n, _))| (n.clone(), at))
+                .collect();
+            self.index = Some(index);
+        }
+    }
+
+    /// The finished struct.
+    pub(crate) fn finish(self) -> Struct {
+        Struct::from_unique_members(self.members)
+    }
+}
