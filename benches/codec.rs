@@ -48,6 +48,15 @@ fn main() {
     let mb = |bytes: usize| bytes as f64 / 1_000_000.0;
 
     println!("large document: {} VMs, {:.2} MB", 1000, mb(large.len()));
+    if let Ok(Response::Success(tree)) = xmlrpc::decode_response(&large) {
+        let heap = heap_estimate(&tree);
+        println!(
+            "  decoded tree holds about {:.2} MB of heap, {:.2}x the document \
+             (estimate: glibc chunk sizes, not measured)",
+            mb(heap),
+            heap as f64 / large.len() as f64
+        );
+    }
     let large_times = measure(&large, budget);
     report(&large_times, large.len());
 
@@ -171,6 +180,34 @@ fn report(times: &Times, len: usize) {
     );
     println!("  quick-xml Writer:     {writer:8.1} MB/s (replaying the document's events)");
     println!("  encode / Writer:      {:8.2}", encode / writer);
+}
+
+/// Heap bytes a tree holds, counting each allocation as glibc's chunk for it (16-byte steps,
+/// 8 bytes of header, 32 at least).
+fn heap_estimate(value: &Value) -> usize {
+    fn chunk(bytes: usize) -> usize {
+        if bytes == 0 {
+            0
+        } else {
+            (bytes + 8).div_ceil(16).max(2) * 16
+        }
+    }
+    match value {
+        Value::String(text) => chunk(text.capacity()),
+        Value::Base64(bytes) => chunk(bytes.capacity()),
+        Value::Array(items) => {
+            chunk(items.capacity() * size_of::<Value>())
+                + items.iter().map(heap_estimate).sum::<usize>()
+        }
+        Value::Struct(members) => {
+            chunk(members.len() * size_of::<(String, Value)>())
+                + members
+                    .iter()
+                    .map(|(name, value)| chunk(name.len()) + heap_estimate(value))
+                    .sum::<usize>()
+        }
+        _ => 0,
+    }
 }
 
 /// Reads every event and resolves every reference, building nothing.
