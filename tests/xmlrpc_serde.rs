@@ -506,3 +506,16 @@ fn large_maps_convert_both_ways() {
     assert_eq!(from_value::<Value>(value.clone()).unwrap(), value);
     assert_eq!(from_value::<BTreeMap<String, i64>>(value).unwrap(), map);
 }
+
+#[test]
+fn an_array_is_not_taken_for_a_struct() {
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)] // only decoded
+    struct Vm {
+        id: i64,
+        hostname: String,
+    }
+    let value = Value::Array(vec![Value::Int(1), Value::from("2")]);
+    let err = from_value::<Vm>(value).unwrap_err();
+    assert!(err.reason.contains("struct"), "{err}");
+}

@@ -157,13 +157,30 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer {
         }
     }
 
+    /// A Rust struct comes only from an XML-RPC struct: serde would otherwise accept an array
+    /// and fill the fields by position, which turns a wrong answer into wrong data.
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        match self.0 {
+            Value::Struct(members) => visitor.visit_map(MapReader::new(members)),
+            other => Err(de::Error::invalid_type(
+                unexpected(&other),
+                &"an XML-RPC struct",
+            )),
+        }
+    }
+
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         visitor.visit_unit()
     }
 
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        seq tuple tuple_struct map struct identifier
+        seq tuple tuple_struct map identifier
     }
 }
 
