@@ -167,6 +167,29 @@ fn ten_vms_submitted_together_are_waited_for_together() {
     // Each operation needs 4 polls; polling them together takes about 4 rounds, not 40.
     assert!(rounds <= 6, "{rounds} rounds");
     assert_eq!(gandi.count_vms(&VmFilter::new()).unwrap(), 10);
+
+    // And deleted together: stops first (each waited for), then the deletes in one wait.
+    let vms = gandi.vms(&VmFilter::new()).unwrap();
+    let pending: Vec<_> = vms
+        .iter()
+        .map(|vm| {
+            gandi
+                .submit_delete_vm(&vm.id, &DeleteVm::cascade().stop_if_running(true))
+                .unwrap()
+        })
+        .collect();
+    let gone: Vec<_> = gandi
+        .wait_all(pending)
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(gone.len(), 10);
+    assert!(
+        gone.iter().all(|g| g.deleted.len() == 3),
+        "boot disk, interface and its IPv6"
+    );
+    assert_eq!(gandi.count_vms(&VmFilter::new()).unwrap(), 0);
+    assert_eq!(gandi.count_disks(&DiskFilter::new()).unwrap(), 0);
 }
 
 #[test]

@@ -462,6 +462,17 @@ impl Client {
     /// `InvalidInput` when the VM is not halted and `stop_if_running` is off; any error of the
     /// steps.
     pub fn remove_vm(&self, id: &VmId, how: &DeleteVm) -> Result<DeletedVm> {
+        self.wait(self.submit_delete_vm(id, how)?)
+    }
+
+    /// Starts deleting a VM as [`DeleteVm`] says. The steps before the delete itself (stopping
+    /// a running VM when asked, detaching what is kept) are done and waited for here; the
+    /// returned [`Pending`] covers `hosting.vm.delete`, so several deletions can be waited for
+    /// together.
+    ///
+    /// # Errors
+    /// As [`Client::remove_vm`].
+    pub fn submit_delete_vm(&self, id: &VmId, how: &DeleteVm) -> Result<Pending<DeletedVm>> {
         wire_id("id", id)?;
         let mut vm = self.vm_info(id)?;
         if vm.state != VmState::Halted {
@@ -512,17 +523,18 @@ impl Client {
         }
         let op = self.call_op("hosting.vm.delete", vec![id_value("id", id)?])?;
         let id = id.clone();
-        self.wait(Pending::new(
+        Ok(Pending::new(
             format!("deleting VM {id}"),
             vec![op],
             Vec::new(),
-            |_: &Client, _: &[Operation]| Ok(()),
-        ))?;
-        Ok(DeletedVm {
-            vm: id,
-            deleted,
-            detached,
-        })
+            move |_: &Client, _: &[Operation]| {
+                Ok(DeletedVm {
+                    vm: id,
+                    deleted,
+                    detached,
+                })
+            },
+        ))
     }
 
     /// Starts attaching a disk (`hosting.vm.disk_attach`), at `position` when given. Checks
