@@ -15,21 +15,17 @@ use std::ops::ControlFlow;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+mod support;
+
 use gandi_hosting::Hosting;
-use gandi_hosting::fake::{FakeGandi, Pace};
 use gandi_hosting::model::{
     BootDisk, DeleteVm, DiskFilter, DiskId, DiskSpec, IpSpec, Region, ResourceId, VmId, VmSpec,
 };
-use gandi_hosting::v4::{Client, Pending, WaitOptions, WaitProgress};
-
-/// An ed25519 public key whose private half was never kept: lets the VM be created without
-/// granting anyone access.
-const THROWAWAY_KEY: &str =
-    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGdhbmRpLWhvc3RpbmctcXVpY2tzdGFydC1ub2JvZHkh quickstart";
+use gandi_hosting::v4::{Client, Pending, WaitProgress};
 
 fn main() -> ExitCode {
     let started = Instant::now();
-    let (client, _fake) = match connect() {
+    let (client, _fake) = match support::connect_with(Duration::from_millis(1200)) {
         Ok(pair) => pair,
         Err(e) => {
             eprintln!("error: {e}");
@@ -71,35 +67,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// A client for Gandi when `GANDI_API_KEY` is set, else for a fake started here.
-fn connect() -> gandi_hosting::Result<(Client, Option<FakeGandi>)> {
-    let wait = WaitOptions::default().interval(Duration::from_millis(250), Duration::from_secs(5));
-    if std::env::var_os("GANDI_API_KEY").is_some() {
-        let client = Client::from_env()?;
-        println!("talking to {} (GANDI_API_KEY is set)", client.endpoint());
-        let client = Client::builder()
-            .api_key(std::env::var("GANDI_API_KEY").unwrap_or_default())
-            .endpoint(client.endpoint())
-            .wait(wait)
-            .build()?;
-        return Ok((client, None));
-    }
-    let fake = FakeGandi::builder()
-        .pace(Pace::Duration(Duration::from_millis(1200)))
-        .start()
-        .map_err(|e| gandi_hosting::Error::Config(format!("could not start the fake: {e}")))?;
-    println!(
-        "GANDI_API_KEY is not set: running against the built-in fake Gandi at {}",
-        fake.url()
-    );
-    let client = Client::builder()
-        .api_key(fake.api_key())
-        .endpoint(fake.url())
-        .wait(wait)
-        .build()?;
-    Ok((client, Some(fake)))
 }
 
 /// What this run created, so that it can be deleted whatever happens.
@@ -150,8 +117,7 @@ fn run(client: &Client, made: &mut Made) -> gandi_hosting::Result<Vec<[String; 3
         })?;
     println!("image:  {} (source disk {})", image.name, image.source_disk);
 
-    let public_key =
-        std::env::var("GANDI_SSH_PUBLIC_KEY").unwrap_or_else(|_| THROWAWAY_KEY.to_owned());
+    let public_key = support::public_key();
     let spec = VmSpec::new(region.id.clone(), "quickstart1")
         .cores(1)
         .memory_mb(1024)

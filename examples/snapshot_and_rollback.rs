@@ -14,16 +14,7 @@ use gandi_hosting::Hosting;
 use gandi_hosting::model::DiskSpec;
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            if !e.created().is_empty() {
-                eprintln!("created before the failure: {:?}", e.created());
-            }
-            ExitCode::FAILURE
-        }
-    }
+    support::exit(run())
 }
 
 fn run() -> gandi_hosting::Result<()> {

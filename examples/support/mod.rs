@@ -4,6 +4,7 @@
 // Each example uses only part of this module.
 #![allow(dead_code)]
 
+use std::process::ExitCode;
 use std::time::Duration;
 
 use gandi_hosting::fake::{FakeGandi, Pace};
@@ -20,6 +21,14 @@ pub(crate) fn public_key() -> String {
 
 /// A client, and the fake it talks to when no key is set (keep it alive while you work).
 pub(crate) fn connect() -> gandi_hosting::Result<(Client, Option<FakeGandi>)> {
+    connect_with(Duration::from_millis(300))
+}
+
+/// [`connect`], with the fake's operations taking `op_time` each (for a demo that shows
+/// progress).
+pub(crate) fn connect_with(
+    op_time: Duration,
+) -> gandi_hosting::Result<(Client, Option<FakeGandi>)> {
     let wait = WaitOptions::default().interval(Duration::from_millis(100), Duration::from_secs(5));
     if let Ok(key) = std::env::var("GANDI_API_KEY") {
         let mut builder = Client::builder().api_key(key).wait(wait);
@@ -34,7 +43,7 @@ pub(crate) fn connect() -> gandi_hosting::Result<(Client, Option<FakeGandi>)> {
         return Ok((client, None));
     }
     let fake = FakeGandi::builder()
-        .pace(Pace::Duration(Duration::from_millis(300)))
+        .pace(Pace::Duration(op_time))
         .start()
         .map_err(|e| gandi_hosting::Error::Config(format!("could not start the fake: {e}")))?;
     println!(
@@ -52,4 +61,19 @@ pub(crate) fn connect() -> gandi_hosting::Result<(Client, Option<FakeGandi>)> {
 /// The region to use: `GANDI_REGION`, else FR-SD6.
 pub(crate) fn region_code() -> String {
     std::env::var("GANDI_REGION").unwrap_or_else(|_| "FR-SD6".to_owned())
+}
+
+/// Turns an example's outcome into its exit code, printing the error and whatever the failed
+/// call had created.
+pub(crate) fn exit(outcome: gandi_hosting::Result<()>) -> ExitCode {
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            if !e.created().is_empty() {
+                eprintln!("created before the failure: {:?}", e.created());
+            }
+            ExitCode::FAILURE
+        }
+    }
 }
