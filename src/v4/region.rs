@@ -59,14 +59,14 @@ impl Client {
         if name.trim().is_empty() {
             return Err(Error::invalid("name", "must not be empty"));
         }
-        let images = self.list_images(region)?;
-        if let Some(pos) = images.iter().position(|i| i.name == name) {
-            return Ok(images
-                .into_iter()
-                .nth(pos)
-                .unwrap_or_else(|| unreachable!()));
+        let (mut exact, others): (Vec<DiskImage>, Vec<DiskImage>) = self
+            .list_images(region)?
+            .into_iter()
+            .partition(|i| i.name == name);
+        if !exact.is_empty() {
+            return Ok(exact.swap_remove(0));
         }
-        let names: Vec<String> = images.iter().map(|i| i.name.clone()).collect();
+        let names: Vec<String> = others.into_iter().map(|i| i.name).collect();
         Err(Error::NotFound {
             kind: "image",
             query: name.to_owned(),
