@@ -223,6 +223,30 @@ fn lists_follow_every_page() {
         .collect();
     assert_eq!(pages, vec![0, 1, 2, 3], "2 + 2 + 2 + 1 disks");
     assert_eq!(gandi.count_disks(&DiskFilter::new()).unwrap(), 7);
+
+    // Lazily: three items need two pages of two, and nothing more is fetched.
+    fake.clear_calls();
+    let first: Vec<_> = gandi
+        .iter_disks(&DiskFilter::new())
+        .unwrap()
+        .take(3)
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(first.len(), 3);
+    assert_eq!(fake.count_calls("hosting.disk.list"), 2);
+
+    // An error ends the listing after it is yielded.
+    fake.clear_calls();
+    fake.inject(Inject::fault(1, "Invalid XMLRPC input: boom").on_method("hosting.disk.list"));
+    let all: Vec<_> = gandi.iter_disks(&DiskFilter::new()).unwrap().collect();
+    assert_eq!(all.len(), 1);
+    assert!(
+        all[0]
+            .as_ref()
+            .unwrap_err()
+            .fault()
+            .is_some_and(|f| f.is_protocol())
+    );
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use super::validate;
 use super::wait::Pending;
 use super::wire::WireDisk;
-use super::{Client, id_value, wire_id};
+use super::{Client, Paged, id_value, wire_id};
 use crate::error::{Error, Result};
 use crate::model::{Disk, DiskFilter, DiskId, DiskSource, DiskSpec, Operation, ResourceId};
 use crate::xmlrpc::Struct;
@@ -72,6 +72,14 @@ impl Client {
     /// `InvalidInput` for non-v4 IDs in the filter; a fault, transport or decode error.
     pub fn list_disks(&self, filter: &DiskFilter) -> Result<Vec<Disk>> {
         self.list_all::<WireDisk, Disk>("hosting.disk.list", filter.to_struct()?)
+    }
+
+    /// Every disk matching `filter`, lazily: pages are fetched as the iterator needs them.
+    ///
+    /// # Errors
+    /// `InvalidInput` for non-v4 IDs in the filter; each item is a `Result` for the page calls.
+    pub fn iter_disks(&self, filter: &DiskFilter) -> Result<Paged<'_, Disk>> {
+        Ok(self.pages::<WireDisk, Disk>("hosting.disk.list", filter.to_struct()?))
     }
 
     /// How many disks match `filter` (`hosting.disk.count`).

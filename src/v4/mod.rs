@@ -182,28 +182,29 @@ impl Client {
     }
 
     /// Fetches every page of a list method. `filter` holds the filters; paging keys are added.
-    pub(crate) fn list_all<W, T>(&self, method: &str, filter: Struct) -> Result<Vec<T>>
+    pub(crate) fn list_all<W, T>(&self, method: &'static str, filter: Struct) -> Result<Vec<T>>
     where
         W: DeserializeOwned,
         T: From<W>,
     {
-        let page_size = self.inner.page_size;
-        let mut out = Vec::new();
-        for page in 0u32.. {
-            let opts = filter
-                .clone()
-                .with("items_per_page", i64::from(page_size))
-                .with("page", i64::from(page));
-            let items: Vec<W> = self.call_as(method, vec![Value::Struct(opts)])?;
-            let n = items.len();
-            out.extend(items.into_iter().map(T::from));
-            if n < page_size as usize {
-                break;
-            }
-        }
-        Ok(out)
+        self.pages::<W, T>(method, filter).collect()
     }
 
+    /// A lazy listing of `method`: one page is fetched when the previous one is used up.
+    pub(crate) fn pages<W, T>(&self, method: &'static str, filter: Struct) -> Paged<'_, T>
+    where
+        W: DeserializeOwned,
+        T: From<W>,
+    {
+        Paged {
+            client: self,
+            method,
+            filter,
+            next_page: Some(0),
+            buffer: Vec::new().into_iter(),
+            fetch: fetch_page::<W, T>,
+        }
+    }
     /// Calls a count method with `filter`.
     pub(crate) fn count(&self, method: &str, filter: Struct) -> Result<u64> {
         let n: i64 = self.call_as(method, vec![Value::Struct(filter)])?;
@@ -217,6 +218,77 @@ impl Client {
                 },
             )
         })
+    }
+}
+
+/// Fetches page `page` of `method` and converts its items.
+fn fetch_page<W, T>(client: &Client, method: &str, filter: &Struct, page: u32) -> Result<Vec<T>>
+where
+    W: DeserializeOwned,
+    T: From<W>,
+{
+    let opts = filter
+        .clone()
+        .with("items_per_page", i64::from(client.inner.page_size))
+        .with("page", i64::from(page));
+    let items: Vec<W> = client.call_as(method, vec![Value::Struct(opts)])?;
+    Ok(items.into_iter().map(T::from).collect())
+}
+
+/// A lazy listing: each item of each page, fetching the next page (`items_per_page` from
+/// [`ClientBuilder::page_size`], zero-based `page`) only when the previous one is used up.
+/// It ends after a page shorter than the page size, or at the first error (which it yields).
+///
+/// ```no_run
+/// use gandi_hosting::model::VmFilter;
+/// let client = gandi_hosting::v4::Client::from_env()?;
+/// // Stops fetching as soon as a halted VM is found.
+/// let halted = client
+///     .iter_vms(&VmFilter::new())?
+///     .find(|vm| vm.as_ref().is_ok_and(|vm| vm.state == gandi_hosting::model::VmState::Halted));
+/// # Ok::<(), gandi_hosting::Error>(())
+/// ```
+#[must_use = "nothing is fetched until the listing is iterated"]
+pub struct Paged<'c, T> {
+    client: &'c Client,
+    method: &'static str,
+    filter: Struct,
+    next_page: Option<u32>,
+    buffer: std::vec::IntoIter<T>,
+    fetch: fn(&Client, &str, &Struct, u32) -> Result<Vec<T>>,
+}
+
+impl<T> fmt::Debug for Paged<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Paged")
+            .field("method", &self.method)
+            .field("next_page", &self.next_page)
+            .field("buffered", &self.buffer.len())
+            .finish()
+    }
+}
+
+impl<T> Iterator for Paged<'_, T> {
+    type Item = Result<T>;
+
+    fn next(&mut self) -> Option<Result<T>> {
+        loop {
+            if let Some(item) = self.buffer.next() {
+                return Some(Ok(item));
+            }
+            let page = self.next_page?;
+            match (self.fetch)(self.client, self.method, &self.filter, page) {
+                Ok(items) => {
+                    let full = items.len() >= self.client.inner.page_size as usize;
+                    self.next_page = if full { page.checked_add(1) } else { None };
+                    self.buffer = items.into_iter();
+                }
+                Err(e) => {
+                    self.next_page = None;
+                    return Some(Err(e));
+                }
+            }
+        }
     }
 }
 

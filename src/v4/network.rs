@@ -8,7 +8,7 @@
 use super::validate::{self, Subnet};
 use super::wait::Pending;
 use super::wire::{WireIface, WireIp, WireSshKey, WireVlan};
-use super::{Client, id_value, wire_id};
+use super::{Client, Paged, id_value, wire_id};
 use crate::error::{Error, Result};
 use crate::model::{
     Interface, InterfaceId, IpAddress, IpFilter, IpId, IpSpec, IpSpecKind, Operation, RegionId,
@@ -190,6 +190,14 @@ impl Client {
     /// A fault, transport or decode error.
     pub fn list_ips(&self, filter: &IpFilter) -> Result<Vec<IpAddress>> {
         self.list_all::<WireIp, IpAddress>("hosting.ip.list", filter.to_struct()?)
+    }
+
+    /// Every address matching `filter`, lazily: pages are fetched as the iterator needs them.
+    ///
+    /// # Errors
+    /// `InvalidInput` for non-v4 IDs in the filter; each item is a `Result` for the page calls.
+    pub fn iter_ips(&self, filter: &IpFilter) -> Result<Paged<'_, IpAddress>> {
+        Ok(self.pages::<WireIp, IpAddress>("hosting.ip.list", filter.to_struct()?))
     }
 
     /// How many addresses match `filter` (`hosting.ip.count`).

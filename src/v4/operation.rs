@@ -1,7 +1,7 @@
 //! `operation.*`: reading, listing and cancelling Gandi's asynchronous operations.
 
 use super::wire::WireOperation;
-use super::{Client, id_value};
+use super::{Client, Paged, id_value};
 use crate::error::{Error, Result};
 use crate::model::{DiskId, Operation, OperationId, OperationStep, VmId};
 use crate::xmlrpc::{Struct, Value};
@@ -107,6 +107,14 @@ impl Client {
     /// A fault, transport or decode error.
     pub fn operations(&self, filter: &OperationFilter) -> Result<Vec<Operation>> {
         self.list_all::<WireOperation, Operation>("operation.list", filter.to_struct()?)
+    }
+
+    /// Every operation matching `filter`, lazily: pages are fetched as the iterator needs them.
+    ///
+    /// # Errors
+    /// `InvalidInput` for non-v4 IDs in the filter; each item is a `Result` for the page calls.
+    pub fn iter_operations(&self, filter: &OperationFilter) -> Result<Paged<'_, Operation>> {
+        Ok(self.pages::<WireOperation, Operation>("operation.list", filter.to_struct()?))
     }
 
     /// How many operations match `filter` (`operation.count`).

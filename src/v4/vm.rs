@@ -5,7 +5,7 @@ use super::disk::disk_spec_struct;
 use super::validate;
 use super::wait::Pending;
 use super::wire::WireVm;
-use super::{Client, id_value, wire_id};
+use super::{Client, Paged, id_value, wire_id};
 use crate::error::{Error, Incomplete, Result};
 use crate::model::{
     BootDisk, DeleteVm, DeletedVm, DiskId, DiskSpec, InterfaceId, IpId, IpSpec, IpSpecKind,
@@ -90,6 +90,14 @@ impl Client {
     /// `InvalidInput` for non-v4 IDs in the filter; a fault, transport or decode error.
     pub fn list_vms(&self, filter: &VmFilter) -> Result<Vec<Vm>> {
         self.list_all::<WireVm, Vm>("hosting.vm.list", filter.to_struct()?)
+    }
+
+    /// Every VM matching `filter`, lazily: pages are fetched as the iterator needs them.
+    ///
+    /// # Errors
+    /// `InvalidInput` for non-v4 IDs in the filter; each item is a `Result` for the page calls.
+    pub fn iter_vms(&self, filter: &VmFilter) -> Result<Paged<'_, Vm>> {
+        Ok(self.pages::<WireVm, Vm>("hosting.vm.list", filter.to_struct()?))
     }
 
     /// How many VMs match `filter` (`hosting.vm.count`).
