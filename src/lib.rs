@@ -47,6 +47,13 @@
 //! Gandi's `eta` when it gives one) until a deadline, 10 minutes by default
 //! ([`v4::WaitOptions`]). A progress callback sees each round and can stop the wait.
 //!
+//! # Lists
+//!
+//! List calls fetch every page (Gandi sends 100 items a page by default;
+//! [`v4::ClientBuilder::page_size`] changes that), so nothing is silently cut at one page.
+//! `iter_*` methods on [`v4::Client`] return a lazy [`v4::Paged`] iterator instead, and
+//! `count_*` methods ask Gandi for the number alone.
+//!
 //! # Errors
 //!
 //! One [`Error`] enum. The ones to know:
