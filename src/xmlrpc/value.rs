@@ -267,8 +267,19 @@ impl Struct {
 
 impl PartialEq for Struct {
     fn eq(&self, other: &Self) -> bool {
-        self.members.len() == other.members.len()
-            && self.members.iter().all(|(n, v)| other.get(n) == Some(v))
+        if self.members.len() != other.members.len() {
+            return false;
+        }
+        // Usually both sides are in the same order: one pass. Otherwise compare by name in
+        // O(n log n) rather than looking every member up.
+        if self.members.iter().zip(&other.members).all(|(a, b)| a == b) {
+            return true;
+        }
+        let mut mine: Vec<&(String, Value)> = self.members.iter().collect();
+        let mut theirs: Vec<&(String, Value)> = other.members.iter().collect();
+        mine.sort_by(|a, b| a.0.cmp(&b.0));
+        theirs.sort_by(|a, b| a.0.cmp(&b.0));
+        mine == theirs
     }
 }
 
@@ -342,4 +353,47 @@ pub enum Response {
     Success(Value),
     /// `<fault>…`.
     Fault(Fault),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn struct_equality_ignores_member_order_but_not_values() {
+        let a = Struct::new()
+            .with("id", 1)
+            .with("name", "web1")
+            .with("cores", 2);
+        let same_order = Struct::new()
+            .with("id", 1)
+            .with("name", "web1")
+            .with("cores", 2);
+        let reordered = Struct::new()
+            .with("cores", 2)
+            .with("id", 1)
+            .with("name", "web1");
+        let other_value = Struct::new()
+            .with("cores", 3)
+            .with("id", 1)
+            .with("name", "web1");
+        let other_name = Struct::new()
+            .with("cpus", 2)
+            .with("id", 1)
+            .with("name", "web1");
+        assert_eq!(a, same_order);
+        assert_eq!(a, reordered);
+        assert_ne!(a, other_value);
+        assert_ne!(a, other_name);
+        assert_ne!(a, Struct::new().with("id", 1));
+    }
+
+    #[test]
+    fn insert_replaces_in_place() {
+        let mut s = Struct::new().with("a", 1).with("b", 2);
+        s.insert("a", 3);
+        let names: Vec<&str> = s.iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(s.get("a"), Some(&Value::Int(3)));
+    }
 }
