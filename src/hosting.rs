@@ -15,7 +15,9 @@ use crate::model::{
 
 /// The operations every hosting backend provides.
 ///
-/// The trait is object safe: `Box<dyn Hosting>` works.
+/// The trait is object safe (`Box<dyn Hosting>` works) and requires `Send + Sync`, so a
+/// backend can be shared between threads and handed to a blocking task of an async program
+/// (a Terraform provider runs each call on `spawn_blocking`).
 ///
 /// # Errors
 ///
@@ -23,7 +25,7 @@ use crate::model::{
 /// any call, `Fault` when the provider refuses the call, `OperationFailed` / `WaitTimeout` /
 /// `Incomplete` when the work fails or takes too long after it was accepted, and `Http`,
 /// `Transport` or `Decode` when the exchange itself fails.
-pub trait Hosting {
+pub trait Hosting: Send + Sync {
     // ----- regions and images -----
 
     /// Every region, open or not (see [`Region::is_open_for_new_servers`]).

@@ -443,3 +443,18 @@ fn a_wrong_api_key_is_reported_as_such() {
     assert!(err.is_invalid_api_key(), "{err}");
     assert!(!err.to_string().contains("ABCDEFGHIJKLMNOPQRSTUVWX"));
 }
+
+#[test]
+fn a_boxed_backend_can_be_shared_between_threads() {
+    let fake = FakeGandi::start().unwrap();
+    let gandi: std::sync::Arc<dyn Hosting> = std::sync::Arc::new(client(&fake));
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let gandi = std::sync::Arc::clone(&gandi);
+            std::thread::spawn(move || gandi.regions().unwrap().len())
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), 6);
+    }
+}
