@@ -125,6 +125,8 @@ pub(crate) struct TransportConfig {
     pub(crate) retry: RetryPolicy,
     /// Where to record exchanges, if anywhere.
     pub(crate) recorder: Option<RecorderConfig>,
+    /// Least time between the starts of two HTTP requests, across clones; `None` = no limit.
+    pub(crate) min_spacing: Option<Duration>,
 }
 
 impl TransportConfig {
@@ -141,6 +143,7 @@ impl TransportConfig {
             max_response_bytes: 64 * 1024 * 1024,
             retry: RetryPolicy::default(),
             recorder: None,
+            min_spacing: None,
         }
     }
 }
@@ -150,6 +153,8 @@ impl TransportConfig {
 pub(crate) struct Transport {
     agent: ureq::Agent,
     config: TransportConfig,
+    /// When the next request may start, if requests are spaced (shared by clones).
+    next_slot: std::sync::Arc<std::sync::Mutex<Instant>>,
     /// What [`check_endpoint`] found.
     endpoint: Endpoint,
 }
@@ -166,6 +171,7 @@ impl fmt::Debug for Transport {
             .field("max_response_bytes", &c.max_response_bytes)
             .field("retry", &c.retry)
             .field("recorder", &c.recorder)
+            .field("min_spacing", &c.min_spacing)
             .finish()
     }
 }
@@ -212,6 +218,7 @@ impl Transport {
             agent,
             config,
             endpoint,
+            next_slot: std::sync::Arc::new(std::sync::Mutex::new(Instant::now())),
         })
     }
 
@@ -275,8 +282,27 @@ impl Transport {
         result
     }
 
+    /// Waits for this request's turn when requests are spaced.
+    fn take_turn(&self) {
+        let Some(spacing) = self.config.min_spacing else {
+            return;
+        };
+        let wait = {
+            // A poisoned lock only means another thread panicked while holding a time stamp.
+            let mut next = self.next_slot.lock().unwrap_or_else(|p| p.into_inner());
+            let (wait, following) = turn(*next, Instant::now(), spacing);
+            *next = following;
+            wait
+        };
+        if !wait.is_zero() {
+            log::debug!("waiting {} ms for the call rate limit", wait.as_millis());
+            std::thread::sleep(wait);
+        }
+    }
+
     /// One HTTP exchange and its decoding.
     fn attempt(&self, method: &str, request: &[u8]) -> Result<Value> {
+        self.take_turn();
         let key = self.config.api_key.expose();
         let reply = self.send(request)?;
         if log::log_enabled!(Level::Trace) {
@@ -445,6 +471,13 @@ impl Transport {
             message: redact_str(&message, self.config.api_key.expose()),
         }
     }
+}
+
+/// Spacing of requests: given when the next request may start and the time now, how long this
+/// one waits and when the one after it may start.
+fn turn(next: Instant, now: Instant, spacing: Duration) -> (Duration, Instant) {
+    let start = next.max(now);
+    (start - now, start + spacing)
 }
 
 /// The ureq error an I/O error from a body reader carries, or the I/O error itself.
@@ -1043,6 +1076,21 @@ mod tests {
             }
             other => panic!("expected Error::Transport, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn spaced_requests_take_turns() {
+        let t0 = Instant::now();
+        let gap = Duration::from_millis(100);
+        // Idle for long: go at once.
+        let (wait, next) = turn(t0, t0 + Duration::from_secs(5), gap);
+        assert_eq!(wait, Duration::ZERO);
+        assert_eq!(next, t0 + Duration::from_secs(5) + gap);
+        // Three requests at the same instant go at 0, 100 and 200 ms.
+        let (w1, n1) = turn(t0, t0, gap);
+        let (w2, n2) = turn(n1, t0, gap);
+        let (w3, _) = turn(n2, t0, gap);
+        assert_eq!([w1, w2, w3], [Duration::ZERO, gap, gap * 2]);
     }
 
     #[test]

@@ -458,3 +458,18 @@ fn a_boxed_backend_can_be_shared_between_threads() {
         assert_eq!(h.join().unwrap(), 6);
     }
 }
+
+#[test]
+fn a_rate_limited_client_still_completes_its_waits() {
+    let fake = FakeGandi::builder().pace(Pace::Polls(3)).start().unwrap();
+    let gandi = Client::builder()
+        .api_key(fake.api_key())
+        .endpoint(fake.url())
+        .wait(WaitOptions::immediate())
+        .max_calls_per_second(500.0)
+        .build()
+        .unwrap();
+    let region = gandi.region_by_code("FR-SD6").unwrap();
+    let disk = gandi.create_disk(&DiskSpec::blank(region.id, 1)).unwrap();
+    assert_eq!(disk.size_gb, 1);
+}

@@ -336,6 +336,7 @@ pub struct ClientBuilder {
     record_dir: Option<PathBuf>,
     wait: Option<WaitOptions>,
     page_size: Option<u32>,
+    max_calls_per_second: Option<f64>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -417,6 +418,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Spaces requests so that at most `calls` start per second, across every clone of the
+    /// client (retries and polls included). Gandi does not publish the v4 API's limit; use
+    /// this when many waits or batches run at once. Defaults to no limit.
+    #[must_use]
+    pub fn max_calls_per_second(mut self, calls: f64) -> Self {
+        self.max_calls_per_second = Some(calls);
+        self
+    }
+
     /// Items asked for per page by list calls (1 to 500). Defaults to 100.
     #[must_use]
     pub fn page_size(mut self, items: u32) -> Self {
@@ -427,8 +437,8 @@ impl ClientBuilder {
     /// Builds the client.
     ///
     /// # Errors
-    /// [`Error::Config`] when the key is missing or empty, the endpoint is not allowed, or
-    /// the page size is out of range.
+    /// [`Error::Config`] when the key is missing or empty, the endpoint is not allowed, the
+    /// page size is out of range, or the call rate is not a positive number.
     pub fn build(self) -> Result<Client> {
         let key = self
             .api_key
@@ -454,6 +464,14 @@ impl ClientBuilder {
             config.retry = r;
         }
         config.recorder = self.record_dir.map(RecorderConfig::new);
+        if let Some(rate) = self.max_calls_per_second {
+            if !(rate.is_finite() && rate > 0.0) {
+                return Err(Error::Config(format!(
+                    "max_calls_per_second must be a positive number, not {rate}"
+                )));
+            }
+            config.min_spacing = Some(Duration::from_secs_f64(1.0 / rate.max(1e-3)));
+        }
         let page_size = self.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
         if !(1..=500).contains(&page_size) {
             return Err(Error::Config(format!(
@@ -509,6 +527,24 @@ mod tests {
             Client::builder()
                 .api_key("k")
                 .endpoint("http://127.0.0.1:9/xmlrpc/")
+                .build()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn the_call_rate_must_be_positive() {
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            let built = Client::builder()
+                .api_key("k")
+                .max_calls_per_second(bad)
+                .build();
+            assert!(matches!(built, Err(Error::Config(_))), "{bad}");
+        }
+        assert!(
+            Client::builder()
+                .api_key("k")
+                .max_calls_per_second(2.5)
                 .build()
                 .is_ok()
         );
