@@ -168,3 +168,43 @@ fn a_vm_needs_a_way_to_log_in() {
         .unwrap();
     assert_eq!(data.size_gb, 1);
 }
+
+#[test]
+fn counts_and_image_details() {
+    let fake = FakeGandi::start().unwrap();
+    let gandi = client(&fake);
+    let region = gandi.region_by_code("FR-SD6").unwrap();
+    let image = gandi
+        .image_by_name("Debian 12 64 bits (HVM)", &region.id)
+        .unwrap();
+    assert_eq!(gandi.image_info(&image.id).unwrap(), image);
+
+    gandi.create_ssh_key("alice", KEY_A).unwrap();
+    gandi
+        .create_vlan(&VlanSpec::new(region.id.clone(), "count-net"))
+        .unwrap();
+    gandi.create_ip(&region.id, &IpSpec::public_v4()).unwrap();
+    assert_eq!(gandi.count_ssh_keys().unwrap(), 1);
+    assert_eq!(gandi.count_vlans().unwrap(), 1);
+    assert_eq!(gandi.count_interfaces().unwrap(), 1);
+    assert_eq!(
+        gandi.count_ips(&Default::default()).unwrap(),
+        2,
+        "an IPv4 interface has an IPv6 too"
+    );
+    let counted: Vec<String> = fake
+        .calls()
+        .into_iter()
+        .map(|c| c.method)
+        .filter(|m| m.ends_with(".count"))
+        .collect();
+    assert_eq!(
+        counted,
+        [
+            "hosting.ssh.count",
+            "hosting.vlan.count",
+            "hosting.iface.count",
+            "hosting.ip.count"
+        ]
+    );
+}

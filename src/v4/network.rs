@@ -50,6 +50,14 @@ impl Client {
         Ok(iface.into())
     }
 
+    /// How many interfaces the account has (`hosting.iface.count`).
+    ///
+    /// # Errors
+    /// A fault, transport or decode error.
+    pub fn count_interfaces(&self) -> Result<u64> {
+        self.count("hosting.iface.count", Struct::new())
+    }
+
     /// Every interface, over all pages (`hosting.iface.list`).
     ///
     /// # Errors
@@ -226,6 +234,14 @@ impl Client {
     }
 
     // ----- VLANs -----
+
+    /// How many VLANs the account has (`hosting.vlan.count`).
+    ///
+    /// # Errors
+    /// A fault, transport or decode error.
+    pub fn count_vlans(&self) -> Result<u64> {
+        self.count("hosting.vlan.count", Struct::new())
+    }
 
     /// Every VLAN, over all pages (`hosting.vlan.list`).
     ///
@@ -411,6 +427,14 @@ impl Client {
     }
 
     // ----- SSH keys (synchronous at Gandi) -----
+
+    /// How many SSH keys the account has (`hosting.ssh.count`).
+    ///
+    /// # Errors
+    /// A fault, transport or decode error.
+    pub fn count_ssh_keys(&self) -> Result<u64> {
+        self.count("hosting.ssh.count", Struct::new())
+    }
 
     /// Every SSH key, over all pages, without values (`hosting.ssh.list`).
     ///

@@ -3,7 +3,7 @@
 use super::wire::{WireDatacenter, WireImage};
 use super::{Client, id_value};
 use crate::error::{Error, Result};
-use crate::model::{DiskImage, Region, RegionId};
+use crate::model::{DiskImage, ImageId, Region, RegionId};
 use crate::xmlrpc::{Struct, Value};
 
 impl Client {
@@ -38,6 +38,15 @@ impl Client {
                 query: code.to_owned(),
                 close: close_names(code, &codes),
             })
+    }
+
+    /// One catalogue entry (`hosting.image.info`).
+    ///
+    /// # Errors
+    /// `InvalidInput` for a non-v4 ID; a not-found fault; transport or decode errors.
+    pub fn image_info(&self, id: &ImageId) -> Result<DiskImage> {
+        let image: WireImage = self.call_as("hosting.image.info", vec![id_value("id", id)?])?;
+        Ok(image.into())
     }
 
     /// The images offered in `region` (`hosting.image.list` filtered by `datacenter_id`).
