@@ -15,7 +15,7 @@ use log::Level;
 use crate::api_key::ApiKey;
 use crate::error::{ApiFault, Error, Result, TransportErrorKind};
 use crate::recorder::RecorderConfig;
-use crate::xmlrpc::{self, Limits, MethodCall, Response, Value};
+use crate::xmlrpc::{self, DecodeError, Limits, MethodCall, Response, Value};
 
 /// Gandi's production XML-RPC endpoint.
 pub const PRODUCTION_ENDPOINT: &str = "https://rpc.gandi.net/xmlrpc/";
@@ -282,6 +282,15 @@ impl Transport {
         result
     }
 
+    /// `error` with the API key taken out of its text: a message can quote part of an
+    /// answer, and a server may echo the key. Every decode error leaves through here.
+    pub(crate) fn scrub(&self, mut error: DecodeError) -> DecodeError {
+        let key = self.config.api_key.expose();
+        error.reason = redact_str(&error.reason, key);
+        error.path = redact_str(&error.path, key);
+        error
+    }
+
     /// Waits for this request's turn when requests are spaced.
     fn take_turn(&self) {
         let Some(spacing) = self.config.min_spacing else {
@@ -322,9 +331,8 @@ impl Transport {
 
         let limits = Limits::default()
             .max_size(usize::try_from(self.config.max_response_bytes).unwrap_or(usize::MAX));
-        let decoded = xmlrpc::decode_response_with(&reply.body, &limits).map_err(|mut error| {
-            error.reason = redact_str(&error.reason, key);
-            error.path = redact_str(&error.path, key);
+        let decoded = xmlrpc::decode_response_with(&reply.body, &limits).map_err(|error| {
+            let mut error = self.scrub(error);
             if !reply.content_type.as_deref().is_some_and(is_xml_mime) {
                 match &reply.content_type {
                     Some(ct) => error.reason.push_str(&format!(

@@ -4,7 +4,7 @@
 use super::validate;
 use super::wait::Pending;
 use super::wire::WireDisk;
-use super::{Client, Paged, id_value, wire_id};
+use super::{Client, Paged, id_value, unusable_answer, wire_id};
 use crate::error::{Error, Result};
 use crate::model::{Disk, DiskFilter, DiskId, DiskSource, DiskSpec, Operation, ResourceId};
 use crate::xmlrpc::Struct;
@@ -51,16 +51,13 @@ pub(crate) fn disk_spec_struct(spec: &DiskSpec) -> Result<Struct> {
 /// The operation that created a disk, found by its type or its `disk_id`.
 pub(crate) fn created_disk(method: &str, op: &Operation) -> Result<DiskId> {
     op.disk_id.clone().ok_or_else(|| {
-        Error::decode(
+        unusable_answer(
             method,
-            crate::xmlrpc::DecodeError {
-                offset: None,
-                path: "params/param/value/struct[disk_id]".to_owned(),
-                reason: format!(
-                    "operation {} ({}) does not name the new disk",
-                    op.id, op.kind
-                ),
-            },
+            "params/param/value/struct[disk_id]",
+            format!(
+                "operation {} ({}) does not name the new disk",
+                op.id, op.kind
+            ),
         )
     })
 }
@@ -188,11 +185,9 @@ impl Client {
             ));
         }
         let op = self.call_op("hosting.disk.delete", vec![id_value("id", id)?])?;
-        Ok(Pending::new(
+        Ok(Pending::done_when_finished(
             format!("deleting disk {id}"),
-            vec![op],
-            Vec::new(),
-            |_: &Client, _: &[Operation]| Ok(()),
+            op,
         ))
     }
 }

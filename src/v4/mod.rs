@@ -46,7 +46,7 @@ use crate::api_key::ApiKey;
 use crate::error::{Error, Result};
 use crate::model::{Operation, TypedId};
 use crate::recorder::RecorderConfig;
-use crate::transport::{Transport, TransportConfig, redact};
+use crate::transport::{Transport, TransportConfig};
 use crate::xmlrpc::{self, Struct, Value};
 
 pub use crate::transport::{PRODUCTION_ENDPOINT, RetryPolicy};
@@ -76,8 +76,6 @@ pub struct Client {
 
 struct Inner {
     transport: Transport,
-    /// Kept to scrub it from decode errors, which can quote values of the answer.
-    api_key: ApiKey,
     wait: WaitOptions,
     page_size: u32,
 }
@@ -150,13 +148,8 @@ impl Client {
         params: Vec<Value>,
     ) -> Result<T> {
         let value = self.raw_call(method, params)?;
-        xmlrpc::from_value(value).map_err(|mut error| {
-            // The message can quote a value of the answer, and a server may echo the key.
-            let key = self.inner.api_key.expose();
-            error.reason = redact(error.reason.as_bytes(), key);
-            error.path = redact(error.path.as_bytes(), key);
-            Error::decode(method, error)
-        })
+        xmlrpc::from_value(value)
+            .map_err(|error| Error::decode(method, self.inner.transport.scrub(error)))
     }
 
     /// Calls a method that answers with one operation.
@@ -209,13 +202,10 @@ impl Client {
     pub(crate) fn count(&self, method: &str, filter: Struct) -> Result<u64> {
         let n: i64 = self.call_as(method, vec![Value::Struct(filter)])?;
         u64::try_from(n).map_err(|_| {
-            Error::decode(
+            unusable_answer(
                 method,
-                xmlrpc::DecodeError {
-                    offset: None,
-                    path: "params/param/value".to_owned(),
-                    reason: format!("a count cannot be negative ({n})"),
-                },
+                "params/param/value",
+                format!("a count cannot be negative ({n})"),
             )
         })
     }
@@ -290,6 +280,18 @@ impl<T> Iterator for Paged<'_, T> {
             }
         }
     }
+}
+
+/// An answer that decoded but lacks what the call needs, such as the ID of what it created.
+pub(crate) fn unusable_answer(method: &str, path: &str, reason: impl Into<String>) -> Error {
+    Error::decode(
+        method,
+        xmlrpc::DecodeError {
+            offset: None,
+            path: path.to_owned(),
+            reason: reason.into(),
+        },
+    )
 }
 
 /// Converts a typed ID into the v4 integer Gandi expects, or refuses it naming `field`.
@@ -478,12 +480,10 @@ impl ClientBuilder {
                 "page size must be 1 to 500, not {page_size}"
             )));
         }
-        let api_key = config.api_key.clone();
         let transport = Transport::new(config)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,
-                api_key,
                 wait: self.wait.unwrap_or_default(),
                 page_size,
             }),

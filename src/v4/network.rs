@@ -8,7 +8,7 @@
 use super::validate::{self, Subnet};
 use super::wait::Pending;
 use super::wire::{WireIface, WireIp, WireSshKey, WireVlan};
-use super::{Client, Paged, id_value, wire_id};
+use super::{Client, Paged, id_value, unusable_answer, wire_id};
 use crate::error::{Error, Result};
 use crate::model::{
     Interface, InterfaceId, IpAddress, IpFilter, IpId, IpSpec, IpSpecKind, Operation, RegionId,
@@ -137,13 +137,10 @@ impl Client {
         let iface_spec = self.iface_spec(region, spec)?;
         let op = self.call_op("hosting.iface.create", vec![iface_spec.into()])?;
         let iface = op.interface_id.clone().ok_or_else(|| {
-            Error::decode(
+            unusable_answer(
                 "hosting.iface.create",
-                crate::xmlrpc::DecodeError {
-                    offset: None,
-                    path: "params/param/value/struct[iface_id]".to_owned(),
-                    reason: format!("operation {} does not name the new interface", op.id),
-                },
+                "params/param/value/struct[iface_id]",
+                format!("operation {} does not name the new interface", op.id),
             )
         })?;
         let mut created = vec![ResourceId::Interface(iface.clone())];
@@ -173,11 +170,9 @@ impl Client {
             ));
         }
         let op = self.call_op("hosting.iface.delete", vec![id_value("id", id)?])?;
-        Ok(Pending::new(
+        Ok(Pending::done_when_finished(
             format!("deleting interface {id}"),
-            vec![op],
-            Vec::new(),
-            |_: &Client, _: &[Operation]| Ok(()),
+            op,
         ))
     }
 
@@ -266,25 +261,17 @@ impl Client {
     /// [`Error::NotFound`] with close names; [`Error::Ambiguous`] should Gandi ever list two.
     pub fn find_vlan(&self, name: &str) -> Result<Vlan> {
         validate::name("name", name)?;
-        let mut found =
-            self.list_all::<WireVlan, Vlan>("hosting.vlan.list", Struct::new().with("name", name))?;
+        let mut found = self.vlans_listed_for(name)?;
         found.retain(|v| v.name == name);
-        match found.len() {
-            1 => Ok(found.remove(0)),
-            0 => {
-                let names: Vec<String> = self.list_vlans()?.into_iter().map(|v| v.name).collect();
-                Err(Error::NotFound {
-                    kind: "VLAN",
-                    query: name.to_owned(),
-                    close: super::region::close_names(name, &names),
-                })
-            }
-            count => Err(Error::Ambiguous {
-                kind: "VLAN",
-                query: name.to_owned(),
-                count,
-            }),
-        }
+        exactly_one("VLAN", name, found, || {
+            Ok(self.list_vlans()?.into_iter().map(|v| v.name).collect())
+        })
+    }
+
+    /// The VLANs Gandi lists for a `name` filter. The filter may match loosely: callers
+    /// check the names themselves.
+    fn vlans_listed_for(&self, name: &str) -> Result<Vec<Vlan>> {
+        self.list_all::<WireVlan, Vlan>("hosting.vlan.list", Struct::new().with("name", name))
     }
 
     /// Starts creating a VLAN (`hosting.vlan.create`).
@@ -324,17 +311,15 @@ impl Client {
             }
             s.insert("gateway", gw.to_string());
         }
-        let existing = self.list_all::<WireVlan, Vlan>(
-            "hosting.vlan.list",
-            Struct::new().with("name", spec.name.as_str()),
-        )?;
-        if let Some(v) = existing.iter().find(|v| v.name == spec.name) {
+        let listed = self.vlans_listed_for(&spec.name)?;
+        if let Some(v) = listed.iter().find(|v| v.name == spec.name) {
             return Err(Error::invalid(
                 "name",
                 format!("VLAN {} already has the name {:?}", v.id, spec.name),
             ));
         }
-        let before: Vec<VlanId> = existing.into_iter().map(|v| v.id).collect();
+        // A look-alike listed now could be renamed to this name meanwhile: never take it.
+        let before: Vec<VlanId> = listed.into_iter().map(|v| v.id).collect();
         let op = self.call_op("hosting.vlan.create", vec![s.into()])?;
         let name = spec.name.clone();
         Ok(Pending::new(
@@ -342,24 +327,9 @@ impl Client {
             vec![op],
             Vec::new(),
             move |c: &Client, _: &[Operation]| {
-                let mut found = c.list_all::<WireVlan, Vlan>(
-                    "hosting.vlan.list",
-                    Struct::new().with("name", name.as_str()),
-                )?;
+                let mut found = c.vlans_listed_for(&name)?;
                 found.retain(|v| v.name == name && !before.contains(&v.id));
-                match found.len() {
-                    1 => Ok(found.remove(0)),
-                    0 => Err(Error::NotFound {
-                        kind: "VLAN",
-                        query: name,
-                        close: Vec::new(),
-                    }),
-                    count => Err(Error::Ambiguous {
-                        kind: "VLAN",
-                        query: name,
-                        count,
-                    }),
-                }
+                exactly_one("VLAN", &name, found, || Ok(Vec::new()))
             },
         ))
     }
@@ -418,11 +388,9 @@ impl Client {
             ));
         }
         let op = self.call_op("hosting.vlan.delete", vec![id_value("id", id)?])?;
-        Ok(Pending::new(
+        Ok(Pending::done_when_finished(
             format!("deleting VLAN {id}"),
-            vec![op],
-            Vec::new(),
-            |_: &Client, _: &[Operation]| Ok(()),
+            op,
         ))
     }
 
@@ -462,23 +430,10 @@ impl Client {
         let mut found = self
             .list_all::<WireSshKey, SshKey>("hosting.ssh.list", Struct::new().with("name", name))?;
         found.retain(|k| k.name == name);
-        match found.len() {
-            1 => self.ssh_key_info(&found[0].id),
-            0 => {
-                let names: Vec<String> =
-                    self.list_ssh_keys()?.into_iter().map(|k| k.name).collect();
-                Err(Error::NotFound {
-                    kind: "SSH key",
-                    query: name.to_owned(),
-                    close: super::region::close_names(name, &names),
-                })
-            }
-            count => Err(Error::Ambiguous {
-                kind: "SSH key",
-                query: name.to_owned(),
-                count,
-            }),
-        }
+        let key = exactly_one("SSH key", name, found, || {
+            Ok(self.list_ssh_keys()?.into_iter().map(|k| k.name).collect())
+        })?;
+        self.ssh_key_info(&key.id)
     }
 
     /// Stores a public key (`hosting.ssh.create`, synchronous).
@@ -514,5 +469,28 @@ impl Client {
                 what: format!("SSH key {id} was not deleted"),
             })
         }
+    }
+}
+
+/// The one item of `found`, the result of a lookup of `query` by name: [`Error::NotFound`] with
+/// the close ones among `names()` when there is none, [`Error::Ambiguous`] when there are more.
+fn exactly_one<T>(
+    kind: &'static str,
+    query: &str,
+    mut found: Vec<T>,
+    names: impl FnOnce() -> Result<Vec<String>>,
+) -> Result<T> {
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        0 => Err(Error::NotFound {
+            kind,
+            query: query.to_owned(),
+            close: super::region::close_names(query, &names()?),
+        }),
+        count => Err(Error::Ambiguous {
+            kind,
+            query: query.to_owned(),
+            count,
+        }),
     }
 }

@@ -5,13 +5,13 @@ use super::disk::disk_spec_struct;
 use super::validate;
 use super::wait::Pending;
 use super::wire::WireVm;
-use super::{Client, Paged, id_value, wire_id};
+use super::{Client, Paged, id_value, unusable_answer, wire_id};
 use crate::error::{Error, Incomplete, Result};
 use crate::model::{
     BootDisk, DeleteVm, DeletedVm, DiskId, DiskSpec, InterfaceId, IpId, IpSpec, IpSpecKind,
     Operation, RegionId, ResourceId, Vm, VmFilter, VmId, VmSpec, VmState, VmUpdate,
 };
-use crate::xmlrpc::{DecodeError, Struct, Value};
+use crate::xmlrpc::{Struct, Value};
 
 impl VmFilter {
     fn to_struct(&self) -> Result<Struct> {
@@ -72,13 +72,10 @@ fn created_vm(method: &str, ops: &[Operation]) -> Result<VmId> {
         .or_else(|| ops.iter().find(|o| o.vm_id.is_some()))
         .and_then(|o| o.vm_id.clone())
         .ok_or_else(|| {
-            Error::decode(
+            unusable_answer(
                 method,
-                DecodeError {
-                    offset: None,
-                    path: "params/param/value/array".to_owned(),
-                    reason: "no vm_create operation naming the new VM".to_owned(),
-                },
+                "params/param/value/array",
+                "no vm_create operation naming the new VM",
             )
         })
 }
@@ -435,10 +432,16 @@ impl Client {
         self.submit_vm_op("hosting.vm.reboot", id, Vec::new())
     }
 
-    fn submit_vm_op(&self, method: &str, id: &VmId, extra: Vec<Value>) -> Result<Pending<Vm>> {
+    /// Calls `method(vm_id, extra...)`, which answers with one operation.
+    fn vm_call(&self, method: &str, id: &VmId, extra: Vec<Value>) -> Result<Operation> {
         let mut params = vec![id_value("id", id)?];
         params.extend(extra);
-        let op = self.call_op(method, params)?;
+        self.call_op(method, params)
+    }
+
+    /// A VM call whose result is the VM, re-read once the operation is done.
+    fn submit_vm_op(&self, method: &str, id: &VmId, extra: Vec<Value>) -> Result<Pending<Vm>> {
+        let op = self.vm_call(method, id, extra)?;
         let id = id.clone();
         Ok(Pending::new(
             format!("{method} on VM {id}"),
@@ -450,14 +453,10 @@ impl Client {
 
     /// One step of a longer VM call: the operation, with nothing re-read afterwards.
     fn vm_step(&self, method: &str, id: &VmId, extra: Vec<Value>) -> Result<Pending<()>> {
-        let mut params = vec![id_value("id", id)?];
-        params.extend(extra);
-        let op = self.call_op(method, params)?;
-        Ok(Pending::new(
+        let op = self.vm_call(method, id, extra)?;
+        Ok(Pending::done_when_finished(
             format!("{method} on VM {id}"),
-            vec![op],
-            Vec::new(),
-            |_: &Client, _: &[Operation]| Ok(()),
+            op,
         ))
     }
 

@@ -133,6 +133,18 @@ impl<T> fmt::Debug for Pending<T> {
     }
 }
 
+impl Pending<()> {
+    /// Work whose only result is that its operation finished (deletions, inner steps).
+    pub(crate) fn done_when_finished(what: impl Into<String>, operation: Operation) -> Self {
+        Self::new(
+            what,
+            vec![operation],
+            Vec::new(),
+            |_: &Client, _: &[Operation]| Ok(()),
+        )
+    }
+}
+
 impl<T> Pending<T> {
     pub(crate) fn new(
         what: impl Into<String>,
