@@ -30,7 +30,7 @@ mod network;
 mod operation;
 mod region;
 mod snapshot;
-mod validate;
+pub(crate) mod validate;
 mod vm;
 mod wait;
 mod wire;
