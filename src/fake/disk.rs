@@ -128,8 +128,9 @@ impl State {
             .vm_id
             .and_then(|vm| self.vms.get(&vm))
             .is_some_and(|vm| vm.disks.first() == Some(&d.id));
+        let snapshots = self.snapshots_of(d.id);
         let total: i64 = d.size
-            + d.snapshots
+            + snapshots
                 .iter()
                 .filter_map(|s| self.disks.get(s))
                 .map(|s| s.size)
@@ -150,7 +151,7 @@ impl State {
             .with("label", d.label.clone())
             .with("source", d.source)
             .with("visibility", "private")
-            .with("snapshots_id", d.snapshots.clone())
+            .with("snapshots_id", snapshots)
             .with("date_created", d.created)
             .with("date_updated", d.updated);
         if !info {
@@ -278,7 +279,6 @@ impl State {
             label,
             source: Some(src),
             snapshot_profile: self.snapshot_profile_of(spec)?,
-            snapshots: Vec::new(),
             created: at,
             updated: at,
         })
@@ -364,7 +364,6 @@ impl State {
             label: None,
             source: None,
             snapshot_profile: profile,
-            snapshots: Vec::new(),
             created: at,
             updated: at,
         });
@@ -433,7 +432,6 @@ impl State {
             label: source.label.clone(),
             source: Some(src),
             snapshot_profile: None,
-            snapshots: Vec::new(),
             created: at,
             updated: at,
         };

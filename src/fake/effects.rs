@@ -158,12 +158,6 @@ impl State {
                     .ok_or("the disk no longer exists")?;
                 d.state = "created";
                 d.updated = at;
-                let (kind, source) = (d.kind, d.source);
-                if kind == "snapshot"
-                    && let Some(src) = source.and_then(|s| self.disks.get_mut(&s))
-                {
-                    src.snapshots.push(*disk);
-                }
             }
             Effect::DiskUpdate(disk, changes) => {
                 let d = self
@@ -338,10 +332,7 @@ impl State {
         if let Some(v) = d.vm_id.and_then(|vm| self.vms.get_mut(&vm)) {
             v.disks.retain(|x| *x != disk);
         }
-        if let Some(src) = d.source.and_then(|s| self.disks.get_mut(&s)) {
-            src.snapshots.retain(|s| *s != disk);
-        }
-        for snapshot in d.snapshots {
+        for snapshot in self.snapshots_of(disk) {
             self.remove_disk(snapshot);
         }
     }
@@ -360,15 +351,12 @@ impl State {
     }
 
     fn move_disk(&mut self, disk: i64, to: i64) {
-        let snapshots = match self.disks.get_mut(&disk) {
-            Some(d) => {
-                d.datacenter_id = to;
-                d.updated = now();
-                d.snapshots.clone()
-            }
-            None => return,
+        let Some(d) = self.disks.get_mut(&disk) else {
+            return;
         };
-        for s in snapshots {
+        d.datacenter_id = to;
+        d.updated = now();
+        for s in self.snapshots_of(disk) {
             self.move_disk(s, to);
         }
     }

@@ -50,7 +50,6 @@ pub(crate) struct Disk {
     pub(crate) label: Option<String>,
     pub(crate) source: Option<i64>,
     pub(crate) snapshot_profile: Option<i64>,
-    pub(crate) snapshots: Vec<i64>,
     pub(crate) created: PrimitiveDateTime,
     pub(crate) updated: PrimitiveDateTime,
 }
@@ -257,6 +256,16 @@ impl State {
         }
         self.credits -= cost;
         Ok(())
+    }
+
+    /// The ids of a disk's snapshots (pending ones included), derived from the snapshots'
+    /// `source` so that the list can never name a disk that is gone or miss one in flight.
+    pub(crate) fn snapshots_of(&self, disk: i64) -> Vec<i64> {
+        self.disks
+            .values()
+            .filter(|d| d.kind == "snapshot" && d.source == Some(disk))
+            .map(|d| d.id)
+            .collect()
     }
 
     /// The hostname of the VM an interface is attached to, for `vm_hostname` filters.

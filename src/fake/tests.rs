@@ -1677,3 +1677,26 @@ fn closed_datacenters_refuse_vms_ifaces_and_vlans_too() {
     assert_eq!(f.code, 530_950);
     assert!(f.message.contains("FR-SD3"), "{f}");
 }
+
+#[test]
+fn deleting_a_disk_with_a_pending_snapshot_takes_the_snapshot_with_it() {
+    let mut sim = Sim::paced(Pace::Polls(2));
+    let op = sim.ok(
+        "hosting.disk.create",
+        vec![s().with("datacenter_id", 6).with("size", 1024).into()],
+    );
+    sim.wait(&op);
+    let d = int(&op, "disk_id");
+    let snap_op = sim.ok(
+        "hosting.disk.create_from",
+        vec![s().with("type", "snapshot").into(), d.into()],
+    );
+    let snap = int(&snap_op, "disk_id");
+    let src = sim.ok("hosting.disk.info", vec![d.into()]);
+    assert_eq!(ints(&src, "snapshots_id"), [snap], "listed while pending");
+    let del = sim.ok("hosting.disk.delete", vec![d.into()]);
+    assert_eq!(text(&sim.wait(&del), "step"), "DONE");
+    let gone = sim.err("hosting.disk.info", vec![snap.into()]);
+    assert!(gone.message.contains(&snap.to_string()), "{gone}");
+    assert!(sim.state.disks.values().all(|x| x.source != Some(d)));
+}
