@@ -774,6 +774,12 @@ fn migrate_vm_past_the_deadline_is_a_resumable_timeout() {
         vec![int(250141), Value::Bool(false)],
         fixture(MIGRATE, "op"),
     );
+    // Every wait checks once before it looks at the deadline; the data is still syncing.
+    let _poll = op_sequence(
+        &mut server,
+        5004330,
+        &[op(5004330, "hosting_migration_vm", "RUN").body()],
+    );
     let client = client_with(
         &server,
         WaitOptions::immediate().timeout(Duration::ZERO),

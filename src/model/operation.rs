@@ -5,7 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use time::PrimitiveDateTime;
 
-use super::ids::{DiskId, InterfaceId, IpId, OperationId, VlanId, VmId};
+use super::ids::{DiskId, InterfaceId, IpId, OperationId, RegionId, VlanId, VmId};
 
 /// Where an operation is in Gandi's pipeline.
 ///
@@ -140,6 +140,13 @@ pub struct Operation {
     pub interface_id: Option<InterfaceId>,
     /// The IP the operation creates or acts on, if any.
     pub ip_id: Option<IpId>,
+    /// Gandi's phase inside a long operation (`params.inner_step`, e.g. `wait_finalize` for a
+    /// VM migration waiting to be finalized), when Gandi says.
+    pub stage: Option<String>,
+    /// Region a migration leaves (`params.from_dc_id`), when Gandi says.
+    pub from_region: Option<RegionId>,
+    /// Region a migration goes to (`params.to_dc_id`), when Gandi says.
+    pub to_region: Option<RegionId>,
     /// When Gandi created the operation (naive: Gandi sends no time zone).
     pub created_at: Option<PrimitiveDateTime>,
     /// When Gandi started working on it.

@@ -9,15 +9,13 @@
 //! set stops the VM, copies what changed and starts it in the new region. [`VmMigration`]
 //! reports which phase a call reached.
 
-use std::time::{Duration, Instant};
-
 use serde::Deserialize;
 
-use super::lenient::{list, opt_bool, opt_int, opt_string, opt_struct};
+use super::lenient::{list, opt_bool};
 use super::validate;
 use super::wait::Pending;
 use super::{Client, id_value, wire_id};
-use crate::error::{Error, OperationFailed, Result, WaitTimeout};
+use crate::error::{Error, Result};
 use crate::model::{
     Disk, DiskId, Interface, InterfaceId, IpAddress, IpId, Operation, OperationId, OperationStep,
     RegionId, Vm, VmId, VmUpdate,
@@ -74,55 +72,6 @@ struct WireCanMigrate {
     matched: Vec<String>,
     #[serde(default, deserialize_with = "list")]
     can_migrate_to: Vec<String>,
-}
-
-/// A migration operation with the `params` the model's [`Operation`] leaves out.
-#[derive(Debug, Deserialize)]
-struct WireMigrationOp {
-    id: i64,
-    #[serde(rename = "type", default, deserialize_with = "opt_string")]
-    kind: Option<String>,
-    #[serde(default, deserialize_with = "opt_string")]
-    step: Option<String>,
-    #[serde(default, deserialize_with = "opt_int")]
-    eta: Option<i64>,
-    #[serde(default, deserialize_with = "opt_string")]
-    last_error: Option<String>,
-    #[serde(default, deserialize_with = "opt_struct")]
-    params: Option<WireMigrationParams>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct WireMigrationParams {
-    #[serde(default, deserialize_with = "opt_int")]
-    from_dc_id: Option<i64>,
-    #[serde(default, deserialize_with = "opt_int")]
-    to_dc_id: Option<i64>,
-    #[serde(default, deserialize_with = "opt_string")]
-    inner_step: Option<String>,
-}
-
-impl WireMigrationOp {
-    fn step(&self) -> OperationStep {
-        OperationStep::parse(self.step.as_deref().unwrap_or(""))
-    }
-
-    fn stage(&self) -> Option<&str> {
-        self.params.as_ref().and_then(|p| p.inner_step.as_deref())
-    }
-
-    fn failure(&self) -> Option<Error> {
-        let step = self.step();
-        step.is_failure().then(|| {
-            Error::OperationFailed(Box::new(OperationFailed {
-                id: OperationId::from(self.id),
-                kind: self.kind.clone().unwrap_or_default(),
-                step,
-                last_error: self.last_error.clone(),
-                created: Vec::new(),
-            }))
-        })
-    }
 }
 
 /// A reverse DNS name: dotted labels of letters, digits and `-` (not at either end of a
@@ -386,6 +335,16 @@ impl Client {
     /// the operation ends in ERROR, CANCEL or SUPPORT; [`Error::WaitTimeout`] (resumable with
     /// another call) at the deadline; a fault when Gandi refuses.
     pub fn migrate_vm(&self, vm: &VmId, finalize: bool) -> Result<VmMigration> {
+        self.wait(self.submit_migrate_vm(vm, finalize)?)
+    }
+
+    /// Starts one phase of a VM migration and returns at once; see [`Client::migrate_vm`],
+    /// which is this plus [`Client::wait`]. The wait of the first phase ends at the
+    /// `wait_finalize` stage, not at `DONE`.
+    ///
+    /// # Errors
+    /// As [`Client::migrate_vm`], for what happens before the wait.
+    pub fn submit_migrate_vm(&self, vm: &VmId, finalize: bool) -> Result<Pending<VmMigration>> {
         let id = id_value("vm", vm)?;
         if !finalize {
             let check = self.can_migrate_vm(vm)?;
@@ -404,81 +363,37 @@ impl Client {
                 ));
             }
         }
-        let started: WireMigrationOp =
-            self.call_as("hosting.vm.migrate", vec![id, Value::Bool(finalize)])?;
-        log::debug!(
-            "hosting.vm.migrate started operation {} ({})",
-            started.id,
-            started.kind.as_deref().unwrap_or("")
-        );
-        let op = self.poll_migration(started, !finalize)?;
-        let params = op.params.as_ref();
-        let finished = op.step() == OperationStep::Done;
-        Ok(VmMigration {
-            operation: OperationId::from(op.id),
-            from_region: params.and_then(|p| p.from_dc_id).map(RegionId::from),
-            to_region: params.and_then(|p| p.to_dc_id).map(RegionId::from),
-            stage: op.stage().map(str::to_owned),
-            vm: if finished {
-                Some(self.vm_info(vm)?)
-            } else {
-                None
+        let op = self.call_op("hosting.vm.migrate", vec![id, Value::Bool(finalize)])?;
+        let vm = vm.clone();
+        let pending = Pending::new(
+            format!("migrating VM {vm}"),
+            vec![op],
+            Vec::new(),
+            move |c: &Client, ops: &[Operation]| {
+                let op = ops.first().ok_or_else(|| {
+                    Error::Config("internal: a migration lost its operation".to_owned())
+                })?;
+                let finished = op.step == OperationStep::Done;
+                Ok(VmMigration {
+                    operation: op.id.clone(),
+                    from_region: op.from_region.clone(),
+                    to_region: op.to_region.clone(),
+                    stage: op.stage.clone(),
+                    vm: if finished {
+                        Some(c.vm_info(&vm)?)
+                    } else {
+                        None
+                    },
+                })
             },
+        );
+        Ok(if finalize {
+            pending
+        } else {
+            pending.ready_when(|op| {
+                op.step == OperationStep::Done || op.stage.as_deref() == Some(WAIT_FINALIZE)
+            })
         })
-    }
-
-    /// Polls a migration operation until it is DONE, fails, or (when `until_ready`) reaches
-    /// the `wait_finalize` stage. Starts with a check of what Gandi already reported.
-    fn poll_migration(
-        &self,
-        mut op: WireMigrationOp,
-        until_ready: bool,
-    ) -> Result<WireMigrationOp> {
-        let options = self.wait_options().clone();
-        let start = Instant::now();
-        let deadline = start + options.timeout;
-        let mut step = options.initial_interval;
-        loop {
-            if let Some(e) = op.failure() {
-                return Err(e);
-            }
-            if op.step() == OperationStep::Done
-                || (until_ready && op.stage() == Some(WAIT_FINALIZE))
-            {
-                return Ok(op);
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(Error::WaitTimeout(Box::new(WaitTimeout {
-                    pending: vec![OperationId::from(op.id)],
-                    elapsed: start.elapsed(),
-                    created: Vec::new(),
-                })));
-            }
-            let pause = match op.eta {
-                Some(secs) if secs > 0 => Duration::from_secs(secs.unsigned_abs())
-                    .clamp(options.initial_interval, options.max_interval),
-                _ => step,
-            };
-            let pause = pause.min(deadline.saturating_duration_since(now));
-            if !pause.is_zero() {
-                std::thread::sleep(pause);
-            }
-            step = (step * 3 / 2).clamp(options.initial_interval, options.max_interval);
-            match self.call_as::<WireMigrationOp>("operation.info", vec![Value::Int(op.id)]) {
-                Ok(mut fresh) => {
-                    // Keep what an earlier answer said when a later one leaves `params` out.
-                    if fresh.params.is_none() {
-                        fresh.params = op.params.take();
-                    }
-                    op = fresh;
-                }
-                Err(e) if e.is_retryable() => {
-                    log::warn!("polling operation {} failed, will retry: {e}", op.id);
-                }
-                Err(e) => return Err(e),
-            }
-        }
     }
 
     /// Starts moving a detached disk to `target` (`hosting.disk.migrate(disk_id,

@@ -110,6 +110,9 @@ impl WaitProgress<'_> {
 
 type Finish<T> = Box<dyn FnOnce(&Client, &[Operation]) -> Result<T> + Send>;
 
+/// When an operation counts as finished for the work waiting on it.
+type Ready = fn(&Operation) -> bool;
+
 /// Work Gandi has accepted but not finished: the operations to wait for, what they create,
 /// and how to fetch the result once they are done.
 ///
@@ -120,6 +123,8 @@ pub struct Pending<T> {
     pub(crate) operations: Vec<Operation>,
     pub(crate) created: Vec<ResourceId>,
     pub(crate) what: String,
+    /// When an operation counts as finished; `DONE` unless a call says otherwise.
+    ready: Ready,
     finish: Finish<T>,
 }
 
@@ -156,8 +161,16 @@ impl<T> Pending<T> {
             operations,
             created,
             what: what.into(),
+            ready: is_done,
             finish: Box::new(finish),
         }
+    }
+
+    /// Counts an operation as finished when `ready` says so (it must hold for `DONE`), for
+    /// work that stops at an inner stage, such as a migration waiting to be finalized.
+    pub(crate) fn ready_when(mut self, ready: Ready) -> Self {
+        self.ready = ready;
+        self
     }
 
     /// The operations Gandi started, as it first reported them.
@@ -226,7 +239,10 @@ impl Client {
         options: &WaitOptions,
         progress: &mut dyn FnMut(&WaitProgress<'_>) -> ControlFlow<()>,
     ) -> Vec<Result<T>> {
-        let groups: Vec<Vec<Operation>> = pending.iter().map(|p| p.operations.clone()).collect();
+        let groups: Vec<(Vec<Operation>, Ready)> = pending
+            .iter()
+            .map(|p| (p.operations.clone(), p.ready))
+            .collect();
         let (outcomes, latest) = self.poll(groups, options, progress);
         pending
             .into_iter()
@@ -268,7 +284,7 @@ impl Client {
         for id in ids {
             ops.push(self.operation(id)?);
         }
-        let (mut outcomes, mut latest) = self.poll(vec![ops], options, progress);
+        let (mut outcomes, mut latest) = self.poll(vec![(ops, is_done)], options, progress);
         match outcomes.pop() {
             Some(Outcome::Done) => Ok(latest.pop().unwrap_or_default()),
             Some(Outcome::Failed(e)) => Err(e),
@@ -279,10 +295,11 @@ impl Client {
     /// The polling loop shared by every wait: one group per pending item.
     fn poll(
         &self,
-        mut groups: Vec<Vec<Operation>>,
+        groups: Vec<(Vec<Operation>, Ready)>,
         options: &WaitOptions,
         progress: &mut dyn FnMut(&WaitProgress<'_>) -> ControlFlow<()>,
     ) -> (Vec<Outcome>, Vec<Vec<Operation>>) {
+        let (mut groups, ready): (Vec<Vec<Operation>>, Vec<Ready>) = groups.into_iter().unzip();
         let start = Instant::now();
         let deadline = start + options.timeout;
         let mut outcomes: Vec<Option<Outcome>> = groups.iter().map(|_| None).collect();
@@ -295,7 +312,11 @@ impl Client {
                 if outcomes[g].is_some() {
                     continue;
                 }
-                for op in ops.iter_mut().filter(|o| !o.step.is_terminal()) {
+                let is_ready = ready[g];
+                for op in ops
+                    .iter_mut()
+                    .filter(|o| !o.step.is_terminal() && !is_ready(o))
+                {
                     match self.operation(&op.id) {
                         Ok(fresh) => {
                             if let OperationStep::Other(s) = &fresh.step {
@@ -316,7 +337,7 @@ impl Client {
                     }
                 }
                 if outcomes[g].is_none() {
-                    outcomes[g] = settle(ops);
+                    outcomes[g] = settle(ops, is_ready);
                 }
             }
 
@@ -389,14 +410,22 @@ fn merge(old: &Operation, mut fresh: Operation) -> Operation {
     fresh.disk_id = fresh.disk_id.or_else(|| old.disk_id.clone());
     fresh.interface_id = fresh.interface_id.or_else(|| old.interface_id.clone());
     fresh.ip_id = fresh.ip_id.or_else(|| old.ip_id.clone());
+    fresh.stage = fresh.stage.or_else(|| old.stage.clone());
+    fresh.from_region = fresh.from_region.or_else(|| old.from_region.clone());
+    fresh.to_region = fresh.to_region.or_else(|| old.to_region.clone());
     if fresh.kind.is_empty() {
         fresh.kind.clone_from(&old.kind);
     }
     fresh
 }
 
-/// Done when every operation is DONE; failed at the first ERROR/CANCEL/SUPPORT.
-fn settle(ops: &[Operation]) -> Option<Outcome> {
+/// The usual readiness test: the operation is `DONE`.
+fn is_done(op: &Operation) -> bool {
+    op.step == OperationStep::Done
+}
+
+/// Done when every operation is ready; failed at the first ERROR/CANCEL/SUPPORT.
+fn settle(ops: &[Operation], ready: Ready) -> Option<Outcome> {
     if let Some(op) = ops.iter().find(|o| o.step.is_failure()) {
         return Some(Outcome::Failed(Error::OperationFailed(Box::new(
             OperationFailed {
@@ -408,9 +437,7 @@ fn settle(ops: &[Operation]) -> Option<Outcome> {
             },
         ))));
     }
-    ops.iter()
-        .all(|o| o.step == OperationStep::Done)
-        .then_some(Outcome::Done)
+    ops.iter().all(ready).then_some(Outcome::Done)
 }
 
 /// Adds the resources a submission created to a wait failure.

@@ -71,6 +71,12 @@ pub(crate) struct WireOperationParams {
     pub(crate) iface_id: Option<i64>,
     #[serde(default, deserialize_with = "opt_int")]
     pub(crate) ip_id: Option<i64>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub(crate) inner_step: Option<String>,
+    #[serde(default, deserialize_with = "opt_int")]
+    pub(crate) from_dc_id: Option<i64>,
+    #[serde(default, deserialize_with = "opt_int")]
+    pub(crate) to_dc_id: Option<i64>,
 }
 
 impl From<WireOperation> for Operation {
@@ -86,6 +92,9 @@ impl From<WireOperation> for Operation {
             disk_id: w.disk_id.or(params.disk_id).map(DiskId::from),
             interface_id: w.iface_id.or(params.iface_id).map(InterfaceId::from),
             ip_id: w.ip_id.or(params.ip_id).map(IpId::from),
+            stage: params.inner_step,
+            from_region: params.from_dc_id.map(RegionId::from),
+            to_region: params.to_dc_id.map(RegionId::from),
             created_at: w.date_created,
             started_at: w.date_start,
             updated_at: w.date_updated,
