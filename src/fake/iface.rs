@@ -2,6 +2,7 @@
 //! address allocation (documentation ranges only: 192.0.2.0/24, 198.51.100.0/24,
 //! 203.0.113.0/24 for IPv4, 2001:db8::/32 for IPv6).
 
+use std::collections::HashSet;
 use std::net::Ipv4Addr;
 
 use crate::xmlrpc::{Fault, Struct, Value};
@@ -65,29 +66,36 @@ fn default_reverse(ip: &str, version: i64) -> String {
 }
 
 impl State {
-    /// Whether a public IPv4 address is left.
-    pub(crate) fn check_ipv4_available(&self) -> Result<(), Fault> {
-        self.free_public_v4()
-            .map(|_| ())
+    /// The first free public IPv4 address, picked once against the set of addresses in use;
+    /// the one "no address left" fault.
+    pub(crate) fn free_public_v4(&self) -> Result<Ipv4Addr, Fault> {
+        let used: HashSet<Ipv4Addr> = self
+            .ips
+            .values()
+            .filter(|ip| ip.version == 4)
+            .filter_map(|ip| ip.ip.parse().ok())
+            .collect();
+        PUBLIC_V4_RANGES
+            .iter()
+            .flat_map(|&[a, b, c]| (1..=254u8).map(move |d| Ipv4Addr::new(a, b, c, d)))
+            .find(|candidate| !used.contains(candidate))
             .ok_or_else(|| faults::app(Obj::Ip, Cause::Failure, "no public IPv4 address left"))
     }
 
-    fn free_public_v4(&self) -> Option<String> {
-        for [a, b, c] in PUBLIC_V4_RANGES {
-            for d in 1..=254u8 {
-                let candidate = Ipv4Addr::new(a, b, c, d).to_string();
-                if !self.ips.values().any(|ip| ip.ip == candidate) {
-                    return Some(candidate);
-                }
-            }
+    /// The IPv4 address a new public interface of `version` will carry (none for IPv6 only),
+    /// picked before anything is charged or created.
+    pub(crate) fn plan_public_v4(&self, version: i64) -> Result<Option<Ipv4Addr>, Fault> {
+        if version == 4 {
+            self.free_public_v4().map(Some)
+        } else {
+            Ok(None)
         }
-        None
     }
 
     fn new_ip(&mut self, iface: i64, dc: i64, version: i64, address: String, num: i64) -> i64 {
         let id = self.next_id(Kind::Ip);
         let at = now();
-        let reverse = if address.starts_with("192.168.") || self.is_private(iface) {
+        let reverse = if self.is_private(iface) {
             String::new()
         } else {
             default_reverse(&address, version)
@@ -135,25 +143,18 @@ impl State {
         id
     }
 
-    /// Creates a public interface with its addresses (v4 + v6, or v6 only); returns the
-    /// interface id and its first address id.
+    /// Creates a public interface with its addresses (`v4`, from [`Self::plan_public_v4`],
+    /// + v6, or v6 only); returns the interface id and its first address id.
     pub(crate) fn new_public_iface(
         &mut self,
         dc: i64,
-        version: i64,
+        v4: Option<Ipv4Addr>,
         bandwidth: f64,
-    ) -> Result<(i64, i64), Fault> {
-        let v4 = if version == 4 {
-            Some(self.free_public_v4().ok_or_else(|| {
-                faults::app(Obj::Ip, Cause::Failure, "no public IPv4 address left")
-            })?)
-        } else {
-            None
-        };
+    ) -> (i64, i64) {
         let iface = self.new_iface(dc, "public", bandwidth, None);
         let mut ips = Vec::new();
         if let Some(v4) = v4 {
-            ips.push(self.new_ip(iface, dc, 4, v4, 0));
+            ips.push(self.new_ip(iface, dc, 4, v4.to_string(), 0));
         }
         self.next_v6 += 1;
         let n = self.next_v6;
@@ -168,11 +169,11 @@ impl State {
         if let Some(i) = self.ifaces.get_mut(&iface) {
             i.ips = ips;
         }
-        Ok((iface, first))
+        (iface, first)
     }
 
     /// The addresses of a VLAN's subnet already taken.
-    fn vlan_addresses(&self, vlan: i64) -> Vec<Ipv4Addr> {
+    fn vlan_addresses(&self, vlan: i64) -> HashSet<Ipv4Addr> {
         self.ifaces
             .values()
             .filter(|i| i.vlan == Some(vlan))
@@ -348,12 +349,10 @@ impl State {
                         format!("ip_version must be 4 or 6, not {version}"),
                     ));
                 }
-                if version == 4 {
-                    self.check_ipv4_available()?;
-                }
+                let v4 = self.plan_public_v4(version)?;
                 self.check_open(dc)?;
-                self.charge(if version == 4 { IPV4_COST } else { 0 })?;
-                self.new_public_iface(dc, version, bandwidth)?
+                self.charge(if v4.is_some() { IPV4_COST } else { 0 })?;
+                self.new_public_iface(dc, v4, bandwidth)
             }
         };
         let op = self.new_op(

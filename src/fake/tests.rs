@@ -1700,3 +1700,87 @@ fn deleting_a_disk_with_a_pending_snapshot_takes_the_snapshot_with_it() {
     assert!(gone.message.contains(&snap.to_string()), "{gone}");
     assert!(sim.state.disks.values().all(|x| x.source != Some(d)));
 }
+
+/// Takes every public IPv4 address the fake hands out, as if other accounts held them.
+fn exhaust_public_v4(sim: &mut Sim) {
+    let at = super::state::now();
+    for [a, b, c] in [[192, 0, 2], [198, 51, 100], [203, 0, 113]] {
+        for d in 1..=254u8 {
+            let id = sim.state.next_id(super::state::Kind::Ip);
+            sim.state.ips.insert(
+                id,
+                super::state::Ip {
+                    id,
+                    ip: std::net::Ipv4Addr::new(a, b, c, d).to_string(),
+                    version: 4,
+                    reverse: String::new(),
+                    num: 0,
+                    state: "created",
+                    iface_id: 0,
+                    datacenter_id: 6,
+                    created: at,
+                    updated: at,
+                },
+            );
+        }
+    }
+}
+
+#[test]
+fn vm_creation_without_an_ipv4_left_changes_nothing_and_says_why() {
+    let mut sim = Sim::new();
+    let spec = sim.vm_spec("web1");
+    let src = sim.image_disk(6);
+    let sys = sim.disk("sys", 10_240);
+    exhaust_public_v4(&mut sim);
+    let credits = sim.state.credits;
+    let disks = sim.state.disks.len();
+    let ops = sim.state.ops.len();
+    let f = sim.err(
+        "hosting.vm.create_from",
+        vec![
+            spec.clone().into(),
+            s().with("size", 10_240).into(),
+            src.into(),
+        ],
+    );
+    assert!(f.message.contains("no public IPv4 address left"), "{f}");
+    let f = sim.err(
+        "hosting.vm.create",
+        vec![spec.with("sys_disk_id", sys).into()],
+    );
+    assert!(f.message.contains("no public IPv4 address left"), "{f}");
+    assert_eq!(sim.state.credits, credits);
+    assert_eq!(sim.state.disks.len(), disks);
+    assert_eq!(sim.state.ops.len(), ops);
+    assert!(sim.state.vms.is_empty() && sim.state.ifaces.is_empty());
+    let f = sim.err(
+        "hosting.iface.create",
+        vec![
+            s().with("datacenter_id", 6)
+                .with("ip_version", 4)
+                .with("bandwidth", 102_400)
+                .into(),
+        ],
+    );
+    assert!(f.message.contains("no public IPv4 address left"), "{f}");
+    assert_eq!(sim.state.credits, credits);
+}
+
+#[test]
+fn the_first_free_public_ipv4_is_handed_out_with_its_reverse() {
+    let mut sim = Sim::new();
+    let a = sim.ok(
+        "hosting.iface.create",
+        vec![
+            s().with("datacenter_id", 6)
+                .with("ip_version", 4)
+                .with("bandwidth", 102_400)
+                .into(),
+        ],
+    );
+    sim.wait(&a);
+    let ip = sim.ok("hosting.ip.info", vec![int(&a, "ip_id").into()]);
+    assert_eq!(text(&ip, "ip"), "192.0.2.1");
+    assert_eq!(text(&ip, "reverse"), "xvm-2-1.example.net");
+}

@@ -1,6 +1,8 @@
 //! `hosting.vm.*`: virtual machines, their creation from an image, power, updates, attaching
 //! disks and interfaces, migration.
 
+use std::net::Ipv4Addr;
+
 use crate::xmlrpc::{Fault, Struct, Value};
 
 use super::args::{Args, Spec};
@@ -133,6 +135,14 @@ struct VmSpec {
     iface_id: Option<i64>,
     sys_disk_id: Option<i64>,
     farm: Option<String>,
+}
+
+/// The interface a new VM will get, settled before anything is charged.
+enum NewIface {
+    /// A free interface the spec named.
+    Given(i64),
+    /// A public interface to create, with its IPv4 address (none for IPv6 only).
+    Public(Option<Ipv4Addr>),
 }
 
 impl State {
@@ -277,35 +287,57 @@ impl State {
         id
     }
 
-    /// Creates the interface a new VM asks for (when it gave no `iface_id`); returns its op.
-    fn vm_iface(&mut self, spec: &VmSpec) -> Option<(i64, i64)> {
-        if spec.iface_id.is_some() {
-            return None;
+    /// Checks the interface a new VM asks for, before anything is charged or created: the
+    /// free interface it names, or a public one to create with its IPv4 address picked.
+    fn plan_vm_iface(&self, spec: &VmSpec) -> Result<NewIface, Fault> {
+        match spec.iface_id {
+            Some(iface) => {
+                self.check_free_iface(iface, spec.datacenter_id)?;
+                Ok(NewIface::Given(iface))
+            }
+            None => Ok(NewIface::Public(
+                self.plan_public_v4(spec.ip_version.unwrap_or(4))?,
+            )),
         }
-        let version = spec.ip_version.unwrap_or(4);
-        let (iface, ip) = self
-            .new_public_iface(spec.datacenter_id, version, spec.bandwidth)
-            .ok()?;
-        let op = self.new_op(
-            "iface_create",
-            Effect::IfaceCreate(iface),
-            OpIds {
-                iface: Some(iface),
-                ip: Some(ip),
-                ..OpIds::default()
-            },
-            Struct::new(),
-        );
-        Some((iface, op))
     }
 
-    fn vm_create_cost(spec: &VmSpec) -> i64 {
-        let ip = if spec.iface_id.is_none() && spec.ip_version == Some(4) {
-            super::iface::IPV4_COST
-        } else {
-            0
+    fn vm_create_cost(iface: &NewIface) -> i64 {
+        match iface {
+            NewIface::Public(Some(_)) => VM_COST + super::iface::IPV4_COST,
+            _ => VM_COST,
+        }
+    }
+
+    /// The end `vm.create` and `vm.create_from` share, once every check has passed and the
+    /// credits are taken (nothing here can fail): creates the planned interface, the VM and
+    /// their operations, after `ops`.
+    fn finish_vm_create(
+        &mut self,
+        spec: &VmSpec,
+        iface: NewIface,
+        disk: i64,
+        mut ops: Vec<i64>,
+    ) -> Value {
+        let iface_id = match iface {
+            NewIface::Given(iface) => iface,
+            NewIface::Public(v4) => {
+                let (iface, ip) = self.new_public_iface(spec.datacenter_id, v4, spec.bandwidth);
+                ops.push(self.new_op(
+                    "iface_create",
+                    Effect::IfaceCreate(iface),
+                    OpIds {
+                        iface: Some(iface),
+                        ip: Some(ip),
+                        ..OpIds::default()
+                    },
+                    Struct::new(),
+                ));
+                iface
+            }
         };
-        VM_COST + ip
+        let vm_id = self.new_vm(spec, vec![disk], vec![iface_id]);
+        ops.push(self.vm_create_op(vm_id, disk, iface_id));
+        Value::Array(ops.into_iter().map(|id| self.op_value(id)).collect())
     }
 
     /// `hosting.vm.create_from(key, vm_spec, disk_spec, src_disk_id)`.
@@ -328,12 +360,7 @@ impl State {
             ));
         }
         self.check_open(spec.datacenter_id)?;
-        if let Some(iface) = spec.iface_id {
-            self.check_free_iface(iface, spec.datacenter_id)?;
-        }
-        if spec.iface_id.is_none() && spec.ip_version == Some(4) {
-            self.check_ipv4_available()?;
-        }
+        let iface = self.plan_vm_iface(&spec)?;
         let draft = self.disk_from_source(&disk_spec, src, Some(spec.datacenter_id))?;
         let draft = Disk {
             name: if disk_spec.string("name")?.is_some() {
@@ -345,7 +372,7 @@ impl State {
             },
             ..draft
         };
-        self.charge(Self::vm_create_cost(&spec) + super::disk::disk_cost(draft.size))?;
+        self.charge(Self::vm_create_cost(&iface) + super::disk::disk_cost(draft.size))?;
 
         let disk_id = self.insert_disk(draft);
         let disk_op = self.new_op(
@@ -357,21 +384,7 @@ impl State {
             },
             Struct::new(),
         );
-        let created_iface = self.vm_iface(&spec);
-        let iface_id = spec
-            .iface_id
-            .or(created_iface.map(|(iface, _)| iface))
-            .ok_or_else(|| faults::app(Obj::Ip, Cause::Failure, "no IP address available"))?;
-        let vm_id = self.new_vm(&spec, vec![disk_id], vec![iface_id]);
-        let vm_op = self.vm_create_op(vm_id, disk_id, iface_id);
-        let mut ops = vec![disk_op];
-        if let Some((_, op)) = created_iface {
-            ops.push(op);
-        }
-        ops.push(vm_op);
-        Ok(Value::Array(
-            ops.into_iter().map(|id| self.op_value(id)).collect(),
-        ))
+        Ok(self.finish_vm_create(&spec, iface, disk_id, vec![disk_op]))
     }
 
     /// The `vm_create` operation: like Gandi's, it names only the VM (its params say how it
@@ -412,29 +425,9 @@ impl State {
             return Err(region_mismatch(Obj::Disk));
         }
         self.check_open(spec.datacenter_id)?;
-        if let Some(iface) = spec.iface_id {
-            self.check_free_iface(iface, spec.datacenter_id)?;
-        }
-        if spec.iface_id.is_none() && spec.ip_version == Some(4) {
-            self.check_ipv4_available()?;
-        }
-        self.charge(Self::vm_create_cost(&spec))?;
-
-        let created_iface = self.vm_iface(&spec);
-        let iface_id = spec
-            .iface_id
-            .or(created_iface.map(|(iface, _)| iface))
-            .ok_or_else(|| faults::app(Obj::Ip, Cause::Failure, "no IP address available"))?;
-        let vm_id = self.new_vm(&spec, vec![sys], vec![iface_id]);
-        let vm_op = self.vm_create_op(vm_id, sys, iface_id);
-        let mut ops = Vec::new();
-        if let Some((_, op)) = created_iface {
-            ops.push(op);
-        }
-        ops.push(vm_op);
-        Ok(Value::Array(
-            ops.into_iter().map(|id| self.op_value(id)).collect(),
-        ))
+        let iface = self.plan_vm_iface(&spec)?;
+        self.charge(Self::vm_create_cost(&iface))?;
+        Ok(self.finish_vm_create(&spec, iface, sys, Vec::new()))
     }
 
     /// The summary shape of `hosting.vm.list`.
