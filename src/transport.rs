@@ -153,6 +153,8 @@ impl TransportConfig {
 pub(crate) struct Transport {
     agent: ureq::Agent,
     config: TransportConfig,
+    /// Decoding limits, from the response cap.
+    limits: Limits,
     /// When the next request may start, if requests are spaced (shared by clones).
     next_slot: std::sync::Arc<std::sync::Mutex<Instant>>,
     /// What [`check_endpoint`] found.
@@ -214,10 +216,13 @@ impl Transport {
             builder = builder.proxy(None);
         }
         let agent = builder.build().new_agent();
+        let limits = Limits::default()
+            .max_size(usize::try_from(config.max_response_bytes).unwrap_or(usize::MAX));
         Ok(Self {
             agent,
             config,
             endpoint,
+            limits,
             next_slot: std::sync::Arc::new(std::sync::Mutex::new(Instant::now())),
         })
     }
@@ -329,9 +334,7 @@ impl Transport {
             });
         }
 
-        let limits = Limits::default()
-            .max_size(usize::try_from(self.config.max_response_bytes).unwrap_or(usize::MAX));
-        let decoded = xmlrpc::decode_response_with(&reply.body, &limits).map_err(|error| {
+        let decoded = xmlrpc::decode_response_with(&reply.body, &self.limits).map_err(|error| {
             let mut error = self.scrub(error);
             if !reply.content_type.as_deref().is_some_and(is_xml_mime) {
                 match &reply.content_type {

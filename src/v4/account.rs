@@ -14,6 +14,7 @@ use time::PrimitiveDateTime;
 
 use super::Client;
 use super::lenient::{list, opt_bool, opt_datetime, opt_f64, opt_int, opt_string, opt_struct};
+use super::wire::{to_u32, to_u64};
 use crate::error::Result;
 
 /// The hosting account behind the API key (`hosting.account.info`).
@@ -242,24 +243,16 @@ struct WireVersion {
     api_version: String,
 }
 
-fn unsigned(v: Option<i64>) -> Option<u64> {
-    v.and_then(|v| u64::try_from(v).ok())
-}
-
-fn small(v: Option<i64>) -> Option<u32> {
-    v.and_then(|v| u32::try_from(v).ok())
-}
-
 impl From<WireAmounts> for ResourceAmounts {
     fn from(w: WireAmounts) -> Self {
         ResourceAmounts {
             bandwidth_kbps: w.bandwidth,
             cores: w.cores,
-            disk_mb: unsigned(w.disk),
-            ips: unsigned(w.ips),
-            memory_mb: unsigned(w.memory),
-            servers: unsigned(w.servers),
-            shares: unsigned(w.shares),
+            disk_mb: to_u64(w.disk),
+            ips: to_u64(w.ips),
+            memory_mb: to_u64(w.memory),
+            servers: to_u64(w.servers),
+            shares: to_u64(w.shares),
             slots: w.slots,
         }
     }
@@ -289,7 +282,7 @@ impl From<WireAccount> for Account {
             credits: w.credits,
             average_credit_cost: w.average_credit_cost,
             credits_expire_at: w.date_credits_expiration,
-            cycle_day: small(w.cycle_day),
+            cycle_day: to_u32(w.cycle_day),
             resources,
             share_definition: w.share_definition.map(Into::into),
             products: w
@@ -298,7 +291,7 @@ impl From<WireAccount> for Account {
                 .map(|p| AccountProduct {
                     id: p.id,
                     name: p.product_name.unwrap_or_default(),
-                    quantity: small(p.quantity),
+                    quantity: to_u32(p.quantity),
                     duration: p.duration,
                     created_at: p.date_created,
                     ends_at: p.date_end,

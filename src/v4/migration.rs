@@ -92,27 +92,8 @@ fn dns_name(field: &str, name: &str) -> Result<()> {
         ));
     }
     for label in &labels {
-        if label.is_empty() || label.len() > 63 {
-            return Err(Error::invalid(
-                field,
-                format!("each dot-separated label must be 1 to 63 characters, in {name:?}"),
-            ));
-        }
-        if let Some(c) = label
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
-        {
-            return Err(Error::invalid(
-                field,
-                format!("may hold only letters, digits, '-' and dots, not {c:?}"),
-            ));
-        }
-        if label.starts_with('-') || label.ends_with('-') {
-            return Err(Error::invalid(
-                field,
-                format!("a label may not start or end with '-', in {name:?}"),
-            ));
-        }
+        // Each label follows the host-name rules (1–63 letters, digits, inner '-').
+        validate::hostname(field, label)?;
     }
     if labels
         .last()

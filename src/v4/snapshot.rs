@@ -16,6 +16,7 @@ use super::disk::created_disk;
 use super::lenient::{list, opt_f64, opt_int, opt_string};
 use super::validate;
 use super::wait::Pending;
+use super::wire::to_u32;
 use super::{Client, id_value, wire_id};
 use crate::error::{Error, Result};
 use crate::model::{
@@ -140,14 +141,14 @@ impl From<WireProfile> for SnapshotProfile {
         SnapshotProfile {
             id: SnapshotProfileId::from(w.id),
             name: w.name.unwrap_or_default(),
-            kept_total: w.kept_total.and_then(|n| u32::try_from(n).ok()),
+            kept_total: to_u32(w.kept_total),
             quota_factor: w.quota_factor,
             schedules: w
                 .schedules
                 .into_iter()
                 .map(|s| SnapshotSchedule {
                     name: s.name.unwrap_or_default(),
-                    kept_versions: s.kept_version.and_then(|n| u32::try_from(n).ok()),
+                    kept_versions: to_u32(s.kept_version),
                 })
                 .collect(),
         }
@@ -383,9 +384,7 @@ impl Client {
     /// `InvalidInput` for a non-v4 ID or a kernel not offered in the disk's region.
     pub fn submit_set_disk_kernel(&self, disk: &DiskId, kernel: &str) -> Result<Pending<Disk>> {
         wire_id("disk", disk)?;
-        if kernel.trim().is_empty() {
-            return Err(Error::invalid("kernel", "must not be empty"));
-        }
+        validate::name("kernel", kernel)?;
         let current = self.disk_info(disk)?;
         let kernels = self.list_kernels(&current.region)?;
         if !kernels.contains(kernel) {

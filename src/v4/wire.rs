@@ -22,11 +22,11 @@ fn mb_to_gb(mb: i64) -> u64 {
     mb.div_ceil(1024)
 }
 
-fn to_u32(v: Option<i64>) -> Option<u32> {
+pub(super) fn to_u32(v: Option<i64>) -> Option<u32> {
     v.and_then(|v| u32::try_from(v).ok())
 }
 
-fn to_u64(v: Option<i64>) -> Option<u64> {
+pub(super) fn to_u64(v: Option<i64>) -> Option<u64> {
     v.and_then(|v| u64::try_from(v).ok())
 }
 
