@@ -1,5 +1,6 @@
 //! `hosting.disk.*`: disks, snapshots, rollback and migration.
 
+use crate::v4::validate;
 use crate::xmlrpc::{Fault, Struct, Value};
 
 use super::args::{Args, Spec};
@@ -40,8 +41,8 @@ const CREATE_KEYS: &[&str] = &[
     "cmdline",
 ];
 
-/// Largest disk accepted, in MB (inferred).
-const MAX_SIZE: i64 = 1_048_576;
+/// Largest disk accepted, in MB: the client's limit ([`validate::MAX_DISK_GB`]).
+const MAX_SIZE: i64 = validate::MAX_DISK_GB as i64 * 1024;
 
 /// Credits a disk of `size` MB costs: one per started GB.
 pub(crate) fn disk_cost(size: i64) -> i64 {
@@ -59,12 +60,7 @@ fn check_size(size: i64) -> Result<(), Fault> {
 }
 
 fn check_name(name: &str) -> Result<(), Fault> {
-    let ok = !name.is_empty()
-        && name.len() <= 255
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.');
-    if ok {
+    if validate::is_disk_name(name) {
         Ok(())
     } else {
         Err(faults::bad(

@@ -93,10 +93,10 @@
 //! `Invalid XMLRPC input: invalid literal for int() with base 10: '12'`), then the method's
 //! own rules, among them:
 //!
-//! * VMs: `memory` a multiple of 64 from 256 to 65536 MB, `cores` 1 to 16, hostname of
+//! * VMs: `memory` a multiple of 64 from 256 to 65536 MB, `cores` 1 to 32, hostname of
 //!   letters, digits and inner hyphens (at most 63), `ip_version` 4 or 6 unless `iface_id`
-//!   is given, and an SSH key (`keys` or `ssh_key`) or a `login` with a `password` (at least 8
-//!   characters). VM, disk and interface must share a datacenter, open for new resources.
+//!   is given, and an SSH key (`keys` or `ssh_key`) or a `login` (lower-case, starting with a
+//!   letter) with a `password` (8 to 128 characters). The client checks the same rules. VM, disk and interface must share a datacenter, open for new resources.
 //!   Only a `halted` VM can be deleted (its boot disk and first interface go with it, the
 //!   rest is detached) or lose its boot disk; `start` needs `halted`; `stop` and `reboot`
 //!   need `running`. Memory above `vm_max_memory`, or a new `vm_max_memory`, needs a halted
@@ -144,7 +144,7 @@
 //! * **SSH fingerprints are not MD5**: a deterministic 16-byte FNV-1a digest of the key blob,
 //!   in MD5's colon-hex layout.
 //! * **Unknown keys in specs and filters are faults**, where Gandi may ignore some.
-//! * **Limits are guesses**: memory ≤ 65536 MB, cores ≤ 16, disks ≤ 1 TB, VLAN prefixes /16
+//! * **Limits are guesses**: memory ≤ 65536 MB, cores ≤ 32, disks ≤ 8 TB, VLAN prefixes /16
 //!   to /30, at most 762 public IPv4 addresses (the three documentation ranges).
 //! * **Addresses are documentation ranges**: IPv4 from 192.0.2.0/24, 198.51.100.0/24 and
 //!   203.0.113.0/24, IPv6 from 2001:db8::/32; reverses end in `.example.net`.

@@ -3,6 +3,7 @@
 //! Gandi shows an MD5 fingerprint; the simulator has no MD5, so the fingerprint is a
 //! deterministic 16-byte FNV-1a digest of the key's base64 blob, in the same colon-hex layout.
 
+use crate::v4::validate;
 use crate::xmlrpc::{Fault, Struct, Value};
 
 use super::args::{Args, Spec};
@@ -12,17 +13,6 @@ use super::state::{Kind, SshKey, State};
 
 const SSH_FIELDS: &[&str] = &["id", "name", "fingerprint"];
 
-const KEY_TYPES: &[&str] = &[
-    "ssh-rsa",
-    "ssh-dss",
-    "ssh-ed25519",
-    "ecdsa-sha2-nistp256",
-    "ecdsa-sha2-nistp384",
-    "ecdsa-sha2-nistp521",
-    "sk-ssh-ed25519@openssh.com",
-    "sk-ecdsa-sha2-nistp256@openssh.com",
-];
-
 /// Checks an OpenSSH public key line (`type base64 [comment]`); returns its base64 blob.
 ///
 /// The blob is only checked for base64 characters, not decoded: test keys are often made up.
@@ -31,7 +21,7 @@ pub(crate) fn check_key_value(value: &str) -> Result<&str, Fault> {
     let kind = words.next().unwrap_or("");
     let blob = words.next().unwrap_or("");
     let base64 = |b: u8| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=';
-    if !KEY_TYPES.contains(&kind)
+    if !validate::is_ssh_key_type(kind)
         || blob.len() < 4
         || !blob.bytes().all(base64)
         || value.len() > 16 * 1024

@@ -1784,3 +1784,73 @@ fn the_first_free_public_ipv4_is_handed_out_with_its_reverse() {
     assert_eq!(text(&ip, "ip"), "192.0.2.1");
     assert_eq!(text(&ip, "reverse"), "xvm-2-1.example.net");
 }
+
+#[test]
+fn the_fake_checks_specs_with_the_clients_rules() {
+    let mut sim = Sim::new();
+    let src = sim.image_disk(6);
+    let spec = sim.vm_spec("web1");
+    let create = |sim: &mut Sim, spec: Struct| {
+        sim.call(
+            "hosting.vm.create_from",
+            vec![spec.into(), s().with("size", 10_240).into(), src.into()],
+        )
+    };
+    assert!(create(&mut sim, spec.clone().with("cores", 32)).is_ok());
+    let f = create(&mut sim, spec.clone().with("cores", 33)).unwrap_err();
+    assert!(f.message.contains("between 1 and 32"), "{f}");
+    let f = create(
+        &mut sim,
+        spec.clone()
+            .with("hostname", "web2")
+            .with("login", "1admin")
+            .with("password", "long enough"),
+    )
+    .unwrap_err();
+    assert!(f.message.contains("invalid login '1admin'"), "{f}");
+    let f = create(
+        &mut sim,
+        spec.clone()
+            .with("hostname", "web2")
+            .with("login", "admin")
+            .with("password", "x".repeat(129)),
+    )
+    .unwrap_err();
+    assert!(f.message.contains("8 to 128"), "{f}");
+    let f = sim.err(
+        "hosting.disk.create",
+        vec![
+            s().with("datacenter_id", 6)
+                .with("name", "a.b")
+                .with("size", 1024)
+                .into(),
+        ],
+    );
+    assert!(f.message.contains("invalid disk name 'a.b'"), "{f}");
+    let big = sim.ok(
+        "hosting.disk.create",
+        vec![
+            s().with("datacenter_id", 6)
+                .with("size", 8 * 1024 * 1024)
+                .into(),
+        ],
+    );
+    assert_eq!(text(&big, "type"), "disk_create");
+    sim.err(
+        "hosting.disk.create",
+        vec![
+            s().with("datacenter_id", 6)
+                .with("size", 8 * 1024 * 1024 + 1024)
+                .into(),
+        ],
+    );
+    let f = sim.err(
+        "hosting.ssh.create",
+        vec![
+            s().with("name", "k")
+                .with("value", "ssh-foo AAAAB3NzaC1yc2E")
+                .into(),
+        ],
+    );
+    assert!(f.message.contains("not an SSH public key"), "{f}");
+}

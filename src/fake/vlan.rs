@@ -1,7 +1,8 @@
 //! `hosting.vlan.*`: private networks, their subnet and gateway.
 
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 
+use crate::v4::validate;
 use crate::xmlrpc::{Fault, Struct, Value};
 
 use super::args::{Args, Spec};
@@ -31,21 +32,22 @@ pub(crate) struct Subnet {
 }
 
 impl Subnet {
-    /// Parses `a.b.c.d/n` with 16 ≤ n ≤ 30 and no host bits set.
+    /// Parses `a.b.c.d/n` with the client's CIDR rules ([`validate::Subnet`]: no host bits
+    /// set), narrowed to IPv4 with 16 ≤ n ≤ 30.
     pub(crate) fn parse(text: &str) -> Result<Self, Fault> {
         let bad = || faults::bad(Obj::Vlan, format!("invalid subnet '{text}'"));
-        let (addr, prefix) = text.split_once('/').ok_or_else(bad)?;
-        let addr: Ipv4Addr = addr.parse().map_err(|_| bad())?;
-        let prefix: u32 = prefix.parse().map_err(|_| bad())?;
+        let cidr = validate::Subnet::parse("subnet", text).map_err(|_| bad())?;
+        let IpAddr::V4(network) = cidr.network() else {
+            return Err(bad());
+        };
+        let prefix = u32::from(cidr.prefix());
         if !(16..=30).contains(&prefix) {
             return Err(bad());
         }
-        let network = u32::from(addr);
-        let mask = u32::MAX << (32 - prefix);
-        if network & !mask != 0 {
-            return Err(bad());
-        }
-        Ok(Self { network, prefix })
+        Ok(Self {
+            network: u32::from(network),
+            prefix,
+        })
     }
 
     fn mask(self) -> u32 {
@@ -258,6 +260,8 @@ mod tests {
         assert!(Subnet::parse("10.0.0.1/24").is_err());
         assert!(Subnet::parse("10.0.0.0").is_err());
         assert!(Subnet::parse("10.0.0.0/31").is_err());
+        assert!(Subnet::parse("10.0.0.0/15").is_err());
+        assert!(Subnet::parse("2001:db8::/32").is_err());
         let net = Subnet::parse("10.0.0.0/30").unwrap();
         let hosts: Vec<String> = net.hosts().map(|a| a.to_string()).collect();
         assert_eq!(hosts, ["10.0.0.1", "10.0.0.2"]);

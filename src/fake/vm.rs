@@ -3,6 +3,7 @@
 
 use std::net::Ipv4Addr;
 
+use crate::v4::validate;
 use crate::xmlrpc::{Fault, Struct, Value};
 
 use super::args::{Args, Spec};
@@ -62,18 +63,10 @@ const DISK_SPEC_KEYS: &[&str] = &[
 
 /// Largest memory and core count accepted (inferred limits).
 const MAX_MEMORY: i64 = 65_536;
-const MAX_CORES: i64 = 16;
 
 /// Checks a hostname: 1 to 63 letters, digits and hyphens, not starting or ending with one.
 pub(crate) fn check_hostname(hostname: &str) -> Result<(), Fault> {
-    let ok = !hostname.is_empty()
-        && hostname.len() <= 63
-        && hostname
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        && !hostname.starts_with('-')
-        && !hostname.ends_with('-');
-    if ok {
+    if validate::is_hostname(hostname) {
         Ok(())
     } else {
         Err(faults::bad(
@@ -96,20 +89,23 @@ fn check_memory(memory: i64) -> Result<(), Fault> {
 }
 
 fn check_cores(cores: i64) -> Result<(), Fault> {
-    if !(1..=MAX_CORES).contains(&cores) {
+    if !validate::is_cores(cores) {
         return Err(faults::bad(
             Obj::Vm,
-            format!("cores must be between 1 and {MAX_CORES}, not {cores}"),
+            format!(
+                "cores must be between 1 and {}, not {cores}",
+                validate::MAX_CORES
+            ),
         ));
     }
     Ok(())
 }
 
 fn check_password(password: &str) -> Result<(), Fault> {
-    if password.chars().count() < 8 || password.len() > 1024 {
+    if !validate::is_password(password) {
         return Err(faults::bad(
             Obj::Vm,
-            "password must be at least 8 characters long",
+            "password must be 8 to 128 characters long",
         ));
     }
     Ok(())
@@ -188,11 +184,7 @@ impl State {
             check_password(p)?;
         }
         if let Some(login) = login
-            && (login.is_empty()
-                || login.len() > 32
-                || !login.bytes().all(|b| {
-                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-'
-                }))
+            && !validate::is_login(login)
         {
             return Err(faults::bad(Obj::Vm, format!("invalid login '{login}'")));
         }

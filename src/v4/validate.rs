@@ -9,6 +9,49 @@ use crate::error::{Error, Result};
 /// fail early).
 pub(crate) const MAX_DISK_GB: u64 = 8 * 1024;
 
+/// Most virtual CPUs a VM may have (the client's and the fake server's limit).
+pub(crate) const MAX_CORES: u32 = 32;
+
+/// Whether `name` is a valid host name: the rule of [`hostname`], as a test.
+pub(crate) fn is_hostname(name: &str) -> bool {
+    (1..=63).contains(&name.len())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+}
+
+/// Whether `cores` is a valid number of virtual CPUs: the rule of [`cores`], as a test.
+pub(crate) fn is_cores(cores: i64) -> bool {
+    (1..=i64::from(MAX_CORES)).contains(&cores)
+}
+
+/// Whether `name` is a valid disk name: the rule of [`disk_name`], as a test.
+pub(crate) fn is_disk_name(name: &str) -> bool {
+    (1..=255).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Whether `password` has an acceptable length: the rule of [`password`], as a test.
+pub(crate) fn is_password(password: &str) -> bool {
+    (8..=128).contains(&password.chars().count())
+}
+
+/// Whether `login` is a valid login name: the rule of [`login`], as a test.
+pub(crate) fn is_login(login: &str) -> bool {
+    login.len() <= 32
+        && login.starts_with(|c: char| c.is_ascii_lowercase())
+        && login
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// Whether `kind` is a key type OpenSSH writes in a public key line.
+pub(crate) fn is_ssh_key_type(kind: &str) -> bool {
+    SSH_KEY_TYPES.contains(&kind)
+}
+
 /// Host name: 1–63 letters, digits or `-`, not starting or ending with `-`.
 pub(crate) fn hostname(field: &str, name: &str) -> Result<()> {
     if name.is_empty() || name.len() > 63 {
@@ -240,6 +283,16 @@ impl Subnet {
         Ok(subnet)
     }
 
+    /// The network address.
+    pub(crate) fn network(&self) -> IpAddr {
+        self.network
+    }
+
+    /// The prefix length.
+    pub(crate) fn prefix(&self) -> u8 {
+        self.prefix
+    }
+
     fn mask(&self, ip: IpAddr) -> u128 {
         let width = if ip.is_ipv4() { 32 } else { 128 };
         let host_bits = width - u32::from(self.prefix);
@@ -347,5 +400,32 @@ mod tests {
         assert!(Subnet::parse("subnet", "10.1.0.0/33").is_err());
         let v6 = Subnet::parse("subnet", "2001:db8::/32").unwrap();
         assert!(v6.contains("2001:db8:1::5".parse().unwrap()));
+    }
+
+    #[test]
+    fn the_boolean_checks_agree_with_the_checks_that_explain() {
+        for h in ["web1", "a", "-a", "a-", "a.b", "", &"x".repeat(64), "é"] {
+            assert_eq!(is_hostname(h), hostname("h", h).is_ok(), "{h:?}");
+        }
+        for c in [0, 1, 16, 17, 32, 33] {
+            assert_eq!(is_cores(i64::from(c)), cores("c", c).is_ok(), "{c}");
+        }
+        assert!(!is_cores(-1));
+        for n in ["sys_web1", "a-b", "a.b", "", &"x".repeat(256), "é"] {
+            assert_eq!(is_disk_name(n), disk_name("n", n).is_ok(), "{n:?}");
+        }
+        for p in [
+            "1234567",
+            "12345678",
+            &"x".repeat(128),
+            &"x".repeat(129),
+            "ééééééé",
+        ] {
+            assert_eq!(is_password(p), password("p", p).is_ok(), "{p:?}");
+        }
+        for l in ["admin", "a1-_", "1admin", "Admin", "", &"a".repeat(33)] {
+            assert_eq!(is_login(l), login("l", l).is_ok(), "{l:?}");
+        }
+        assert!(is_ssh_key_type("ssh-ed25519") && !is_ssh_key_type("ssh-foo"));
     }
 }
