@@ -8,7 +8,6 @@
 use std::cmp::Ordering;
 
 use time::PrimitiveDateTime;
-use time::macros::format_description;
 
 use crate::xmlrpc::{Fault, Struct, Value};
 
@@ -253,32 +252,15 @@ pub(crate) fn like(text: &str, pattern: &str) -> bool {
     pattern[p..].iter().all(|c| *c == '%')
 }
 
-/// Parses the date forms a client may send in a filter.
+/// Parses the date forms a client may send in a filter: whatever
+/// [`parse_datetime`](crate::xmlrpc::parse_datetime) reads, and `YYYY-MM-DD HH:MM:SS` (a
+/// space for the `T`), which it does not.
 pub(crate) fn parse_date(s: &str) -> Option<PrimitiveDateTime> {
     let s = s.trim();
-    PrimitiveDateTime::parse(
-        s,
-        format_description!("[year][month][day]T[hour]:[minute]:[second]"),
-    )
-    .or_else(|_| {
-        PrimitiveDateTime::parse(
-            s,
-            format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
-        )
+    crate::xmlrpc::parse_datetime(s).or_else(|| {
+        let (date, time) = s.split_once(' ')?;
+        crate::xmlrpc::parse_datetime(&format!("{date}T{}", time.trim_start()))
     })
-    .or_else(|_| {
-        PrimitiveDateTime::parse(
-            s,
-            format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"),
-        )
-    })
-    .or_else(|_| {
-        PrimitiveDateTime::parse(
-            s,
-            format_description!("[year][month][day]T[hour][minute][second]"),
-        )
-    })
-    .ok()
 }
 
 /// A total order over values for `sort_by` and `<`/`>` filters: nil first, numbers by value,
@@ -324,6 +306,8 @@ fn number(v: &Value) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use time::macros::datetime;
+
     use super::*;
 
     fn rows() -> Vec<Row> {
@@ -447,5 +431,21 @@ mod tests {
         assert!(!like("abc", "b%"));
         assert!(like("abc", "%c"));
         assert!(like("ABC", "b"));
+    }
+
+    #[test]
+    fn filter_dates_take_every_form_a_client_sends() {
+        let at = datetime!(2011-09-21 12:57:05);
+        for form in [
+            "20110921T12:57:05",
+            "2011-09-21T12:57:05",
+            "2011-09-21 12:57:05",
+            "20110921T125705",
+            " 2011-09-21T12:57:05Z ",
+        ] {
+            assert_eq!(parse_date(form), Some(at), "{form:?}");
+        }
+        assert_eq!(parse_date("21 Sep 2011"), None);
+        assert_eq!(parse_date("2011-09-21"), None);
     }
 }
