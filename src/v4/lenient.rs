@@ -10,7 +10,7 @@ use serde::Deserializer;
 use serde::de::{self, SeqAccess, Visitor};
 use time::PrimitiveDateTime;
 
-use crate::xmlrpc::parse_datetime;
+use crate::xmlrpc::datetime;
 
 /// A scalar as it may arrive where a value is optional.
 enum Scalar {
@@ -140,18 +140,14 @@ pub(crate) fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Strin
     }
 }
 
-/// An optional date: dateTime.iso8601 (seen through the serde bridge as its canonical text),
-/// a date string in a tolerated form, nil, `''` or absent.
+/// An optional date: dateTime.iso8601, a date string in a tolerated form, nil, `''` or absent.
+///
+/// [`datetime::option`] asks for the date by its magic newtype name, so the serde bridge hands
+/// the date over as is, without formatting it to text and parsing it back.
 pub(crate) fn opt_datetime<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<PrimitiveDateTime>, D::Error> {
-    match scalar(d)? {
-        Scalar::None => Ok(None),
-        Scalar::Text(t) => parse_datetime(&t)
-            .map(Some)
-            .ok_or_else(|| de::Error::custom(format!("expected a date, got {t:?}"))),
-        _ => Err(de::Error::custom("expected a date")),
-    }
+    datetime::option::deserialize(d)
 }
 
 /// A list of integers; nil, `''` or absent give an empty list.

@@ -28,7 +28,7 @@ use std::fmt;
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::ser::Serializer;
-use time::{Date, Month, PrimitiveDateTime, Time};
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 /// The newtype-struct name that tells the crate's serde bridge "this string is a date".
 pub(crate) const MAGIC: &str = "$xmlrpc::DateTime";
@@ -209,6 +209,19 @@ pub(crate) fn write_datetime(out: &mut Vec<u8>, date: &PrimitiveDateTime) -> Opt
     Some(())
 }
 
+/// How the crate's serde bridge hands a date to the visitors below without going through text:
+/// nanoseconds since 1970-01-01T00:00:00, the naive date read as if it were UTC. Lossless over
+/// the whole range `time` supports, and far cheaper than formatting and parsing again.
+pub(crate) fn to_nanos(date: &PrimitiveDateTime) -> i128 {
+    date.assume_utc().unix_timestamp_nanos()
+}
+
+/// The inverse of [`to_nanos`]; `None` outside the range `time` supports.
+pub(crate) fn from_nanos(nanos: i128) -> Option<PrimitiveDateTime> {
+    let date = OffsetDateTime::from_unix_timestamp_nanos(nanos).ok()?;
+    Some(PrimitiveDateTime::new(date.date(), date.time()))
+}
+
 /// Serializes a [`PrimitiveDateTime`] as an XML-RPC date (see the [module docs](self)).
 ///
 /// Outside the crate's bridge the date is the canonical string, with a fraction of a second
@@ -235,6 +248,9 @@ pub fn deserialize<'de, D: Deserializer<'de>>(
 }
 
 /// Reads a date from a date value or a string.
+///
+/// The crate's bridge hands a date value over as an `i128` (see [`to_nanos`]), so that it is
+/// not formatted only to be parsed again.
 struct DateVisitor;
 
 impl<'de> Visitor<'de> for DateVisitor {
@@ -247,6 +263,11 @@ impl<'de> Visitor<'de> for DateVisitor {
     fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
         parse_datetime(text.trim())
             .ok_or_else(|| E::invalid_value(de::Unexpected::Str(text), &self))
+    }
+
+    fn visit_i128<E: de::Error>(self, nanos: i128) -> Result<Self::Value, E> {
+        from_nanos(nanos)
+            .ok_or_else(|| E::invalid_value(de::Unexpected::Other("a date out of range"), &self))
     }
 
     fn visit_newtype_struct<D: Deserializer<'de>>(
@@ -342,6 +363,10 @@ pub mod option {
                 return Ok(None);
             }
             super::DateVisitor.visit_str(text).map(Some)
+        }
+
+        fn visit_i128<E: de::Error>(self, nanos: i128) -> Result<Self::Value, E> {
+            super::DateVisitor.visit_i128(nanos).map(Some)
         }
 
         fn visit_newtype_struct<D: Deserializer<'de>>(

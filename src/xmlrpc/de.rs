@@ -12,7 +12,7 @@ use std::fmt;
 use serde::de::value::StrDeserializer;
 use serde::de::{self, Deserialize, DeserializeSeed, IntoDeserializer, Visitor};
 
-use super::datetime::{MAGIC, format_datetime_exact, parse_datetime};
+use super::datetime::{MAGIC, format_datetime_exact, from_nanos, parse_datetime, to_nanos};
 use super::members::MemberSet;
 use super::{DecodeError, Struct, Value};
 
@@ -119,7 +119,8 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer {
         visitor: V,
     ) -> Result<V::Value, Error> {
         match (name, self.0) {
-            (MAGIC, Value::DateTime(date)) => visitor.visit_string(format_datetime_exact(&date)),
+            // The date visitors rebuild it from its nanoseconds, no text in between.
+            (MAGIC, Value::DateTime(date)) => visitor.visit_i128(to_nanos(&date)),
             (MAGIC, other) => ValueDeserializer(other).deserialize_any(visitor),
             (VALUE_MAGIC, Value::DateTime(date)) => visitor.visit_map(DateMap(Some(date))),
             (VALUE_MAGIC, other) => ValueDeserializer(other).deserialize_any(visitor),
@@ -351,7 +352,8 @@ impl<'de> de::VariantAccess<'de> for VariantReader {
     }
 }
 
-/// Hands a date to `Value`'s own visitor as the one-entry map `{MAGIC: "<date>"}`.
+/// Hands a date to `Value`'s own visitor as the one-entry map `{MAGIC: <nanoseconds>}` (see
+/// [`to_nanos`]); other formats may give `{MAGIC: "<date>"}`.
 struct DateMap(Option<time::PrimitiveDateTime>);
 
 impl<'de> de::MapAccess<'de> for DateMap {
@@ -373,7 +375,7 @@ impl<'de> de::MapAccess<'de> for DateMap {
             .0
             .take()
             .ok_or_else(|| de::Error::custom("a map value was asked for twice"))?;
-        seed.deserialize(format_datetime_exact(&date).into_deserializer())
+        seed.deserialize(de::value::I128Deserializer::new(to_nanos(&date)))
     }
 }
 
@@ -472,13 +474,11 @@ impl<'de> Visitor<'de> for ValueVisitor {
             return Ok(Value::Struct(Struct::new()));
         };
         if first == MAGIC {
-            let text: String = map.next_value()?;
+            let DateEntry(date) = map.next_value()?;
             if map.next_key::<String>()?.is_some() {
                 return Err(de::Error::custom("a date map has exactly one entry"));
             }
-            return parse_datetime(&text).map(Value::DateTime).ok_or_else(|| {
-                de::Error::invalid_value(de::Unexpected::Str(&text), &"an XML-RPC date")
-            });
+            return Ok(Value::DateTime(date));
         }
         let mut members = MemberSet::with_capacity(map.size_hint().unwrap_or(0) + 1);
         members.insert(first, map.next_value::<Value>()?);
@@ -487,5 +487,36 @@ impl<'de> Visitor<'de> for ValueVisitor {
             members.insert(name, value);
         }
         Ok(Value::Struct(members.finish()))
+    }
+}
+
+/// The value of a `{MAGIC: ...}` date map: nanoseconds from [`DateMap`], text from elsewhere.
+struct DateEntry(time::PrimitiveDateTime);
+
+impl<'de> Deserialize<'de> for DateEntry {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(DateEntryVisitor)
+    }
+}
+
+struct DateEntryVisitor;
+
+impl<'de> Visitor<'de> for DateEntryVisitor {
+    type Value = DateEntry;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an XML-RPC date")
+    }
+
+    fn visit_i128<E: de::Error>(self, nanos: i128) -> Result<DateEntry, E> {
+        from_nanos(nanos).map(DateEntry).ok_or_else(|| {
+            de::Error::invalid_value(de::Unexpected::Other("a date out of range"), &self)
+        })
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<DateEntry, E> {
+        parse_datetime(text)
+            .map(DateEntry)
+            .ok_or_else(|| de::Error::invalid_value(de::Unexpected::Str(text), &self))
     }
 }
