@@ -13,6 +13,7 @@ use serde::de::value::StrDeserializer;
 use serde::de::{self, Deserialize, DeserializeSeed, IntoDeserializer, Visitor};
 
 use super::datetime::{MAGIC, format_datetime_exact, from_nanos, parse_datetime, to_nanos};
+use super::failure::Failure as Error;
 use super::members::MemberSet;
 use super::{DecodeError, Struct, Value};
 
@@ -22,53 +23,7 @@ const VALUE_MAGIC: &str = "$xmlrpc::Value";
 
 /// Deserializes a `T` out of `value`.
 pub(crate) fn from_value<T: de::DeserializeOwned>(value: Value) -> Result<T, DecodeError> {
-    T::deserialize(ValueDeserializer(value)).map_err(Error::into_public)
-}
-
-/// A deserialization failure, with the path collected on the way up (innermost first).
-#[derive(Debug)]
-pub(crate) struct Error {
-    segments: Vec<String>,
-    reason: String,
-}
-
-impl Error {
-    fn within(mut self, segment: impl FnOnce() -> String) -> Self {
-        self.segments.push(segment());
-        self
-    }
-
-    fn into_public(self) -> DecodeError {
-        let path = if self.segments.is_empty() {
-            ".".to_owned()
-        } else {
-            let mut segments = self.segments;
-            segments.reverse();
-            segments.join("/")
-        };
-        DecodeError {
-            offset: None,
-            path,
-            reason: self.reason,
-        }
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.reason)
-    }
-}
-
-impl std::error::Error for Error {}
-
-impl de::Error for Error {
-    fn custom<T: fmt::Display>(message: T) -> Self {
-        Self {
-            segments: Vec::new(),
-            reason: message.to_string(),
-        }
-    }
+    T::deserialize(ValueDeserializer(value)).map_err(Error::into_decode)
 }
 
 /// A `Deserializer` that owns the value it reads.

@@ -9,58 +9,21 @@
 use base64::Engine as _;
 
 use super::datetime::write_datetime;
+use super::failure::Failure;
 use super::{EncodeError, Fault, MethodCall, Struct, Value};
 
 const DECLARATION: &[u8] = b"<?xml version=\"1.0\"?>\n";
-
-/// An encoding failure on its way up: path segments are added innermost first.
-pub(crate) struct Failure {
-    segments: Vec<String>,
-    reason: String,
-}
-
-impl Failure {
-    fn new(reason: impl Into<String>) -> Self {
-        Self {
-            segments: Vec::new(),
-            reason: reason.into(),
-        }
-    }
-
-    fn within(mut self, segment: impl FnOnce() -> String) -> Self {
-        self.segments.push(segment());
-        self
-    }
-
-    /// The public error, with `root` as the outermost path segment (may be empty).
-    pub(crate) fn into_error(self, root: &str) -> EncodeError {
-        let mut path = String::from(root);
-        for segment in self.segments.iter().rev() {
-            if !path.is_empty() {
-                path.push('/');
-            }
-            path.push_str(segment);
-        }
-        if path.is_empty() {
-            path.push('.');
-        }
-        EncodeError {
-            path,
-            reason: self.reason,
-        }
-    }
-}
 
 /// Encodes a `<methodCall>`.
 pub(crate) fn call(call: &MethodCall) -> Result<Vec<u8>, EncodeError> {
     let mut out = Vec::with_capacity(256);
     out.extend_from_slice(DECLARATION);
     out.extend_from_slice(b"<methodCall>\n<methodName>");
-    write_text(&mut out, &call.method).map_err(|f| f.into_error("methodName"))?;
+    write_text(&mut out, &call.method).map_err(|f| f.into_encode("methodName"))?;
     out.extend_from_slice(b"</methodName>\n<params>\n");
     for (index, param) in call.params.iter().enumerate() {
         out.extend_from_slice(b"<param>\n");
-        write_value(&mut out, param).map_err(|f| f.into_error(&format!("params[{index}]")))?;
+        write_value(&mut out, param).map_err(|f| f.into_encode(&format!("params[{index}]")))?;
         out.extend_from_slice(b"\n</param>\n");
     }
     out.extend_from_slice(b"</params>\n</methodCall>\n");
@@ -72,7 +35,7 @@ pub(crate) fn response(value: &Value) -> Result<Vec<u8>, EncodeError> {
     let mut out = Vec::with_capacity(256);
     out.extend_from_slice(DECLARATION);
     out.extend_from_slice(b"<methodResponse>\n<params>\n<param>\n");
-    write_value(&mut out, value).map_err(|f| f.into_error("params[0]"))?;
+    write_value(&mut out, value).map_err(|f| f.into_encode("params[0]"))?;
     out.extend_from_slice(b"\n</param>\n</params>\n</methodResponse>\n");
     Ok(out)
 }

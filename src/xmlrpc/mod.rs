@@ -46,6 +46,7 @@ pub mod datetime;
 mod de;
 mod decode;
 mod encode;
+mod failure;
 mod members;
 mod ser;
 mod value;

@@ -10,6 +10,7 @@ use std::fmt;
 use serde::ser::{self, Serialize};
 
 use super::datetime::{MAGIC, format_datetime_exact, parse_datetime};
+use super::failure::Failure as Error;
 use super::members::MemberSet;
 use super::{EncodeError, Struct, Value};
 
@@ -17,56 +18,7 @@ use super::{EncodeError, Struct, Value};
 pub(crate) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, EncodeError> {
     match value.serialize(ValueSerializer) {
         Ok(value) => Ok(value.unwrap_or(Value::Nil)),
-        Err(error) => Err(error.into_public()),
-    }
-}
-
-/// A serialization failure, with the path collected on the way up (innermost first).
-#[derive(Debug)]
-pub(crate) struct Error {
-    segments: Vec<String>,
-    reason: String,
-}
-
-impl Error {
-    fn new(reason: impl Into<String>) -> Self {
-        Self {
-            segments: Vec::new(),
-            reason: reason.into(),
-        }
-    }
-
-    fn within(mut self, segment: impl FnOnce() -> String) -> Self {
-        self.segments.push(segment());
-        self
-    }
-
-    fn into_public(self) -> EncodeError {
-        let path = if self.segments.is_empty() {
-            ".".to_owned()
-        } else {
-            let mut segments = self.segments;
-            segments.reverse();
-            segments.join("/")
-        };
-        EncodeError {
-            path,
-            reason: self.reason,
-        }
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.reason)
-    }
-}
-
-impl std::error::Error for Error {}
-
-impl ser::Error for Error {
-    fn custom<T: fmt::Display>(message: T) -> Self {
-        Self::new(message.to_string())
+        Err(error) => Err(error.into_encode("")),
     }
 }
 
