@@ -178,8 +178,31 @@ pub(crate) struct Op {
     polls: u32,
     fail: Option<(Step, String)>,
     last_error: Option<String>,
-    /// For two-phase migrations: `Some(false)` until the client asks to finalize.
-    pub(crate) finalized: Option<bool>,
+    /// Where a two-phase migration stands (`None` for every other operation); the
+    /// `inner_step` param is written from it.
+    pub(crate) migration: Option<Migration>,
+}
+
+/// The phases of a two-phase VM migration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Migration {
+    /// Copying; the operation cannot finish yet.
+    WaitSync,
+    /// Copied; waits for `hosting.vm.migrate(key, id, true)`.
+    WaitFinalize,
+    /// Finalization asked for; the operation finishes normally.
+    Finalize,
+}
+
+impl Migration {
+    /// Gandi's `params.inner_step` for this phase.
+    fn inner_step(self) -> &'static str {
+        match self {
+            Self::WaitSync => "wait_sync",
+            Self::WaitFinalize => "wait_finalize",
+            Self::Finalize => "finalize",
+        }
+    }
 }
 
 fn pending_step(pace: Pace, polls: u32) -> Step {
@@ -260,7 +283,7 @@ impl State {
                 polls: 0,
                 fail,
                 last_error: None,
-                finalized: None,
+                migration: None,
             },
         );
         id
@@ -403,8 +426,11 @@ impl State {
         let Some(op) = self.ops.get_mut(&id) else {
             return;
         };
-        if op.finalized == Some(false) {
-            op.params.insert("inner_step", "wait_finalize");
+        if matches!(
+            op.migration,
+            Some(Migration::WaitSync | Migration::WaitFinalize)
+        ) {
+            self.set_migration(id, Migration::WaitFinalize);
             self.set_step(id, Step::Run);
             return;
         }
@@ -460,19 +486,26 @@ impl State {
             .values()
             .find(|op| {
                 !op.step.is_final()
-                    && op.finalized.is_some()
+                    && op.migration.is_some()
                     && matches!(op.effect, Effect::VmMigrate { vm: v, .. } if v == vm)
             })
             .map(|op| op.id)
     }
 
+    /// Moves a two-phase migration to `phase`, and its `inner_step` param with it.
+    pub(crate) fn set_migration(&mut self, id: i64, phase: Migration) {
+        if let Some(op) = self.ops.get_mut(&id) {
+            op.migration = Some(phase);
+            op.params.insert("inner_step", phase.inner_step());
+        }
+    }
+
     /// Lets a two-phase migration finish.
     pub(crate) fn finalize(&mut self, id: i64) {
+        self.set_migration(id, Migration::Finalize);
         if let Some(op) = self.ops.get_mut(&id) {
-            op.finalized = Some(true);
             op.polls = 0;
             op.born = Instant::now();
-            op.params.insert("inner_step", "finalize");
         }
     }
 

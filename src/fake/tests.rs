@@ -922,7 +922,14 @@ fn two_phase_vm_migration_waits_for_finalize() {
     );
     let again = sim.ok("hosting.vm.migrate", vec![vm.into(), true.into()]);
     assert_eq!(int(&again, "id"), int(&op, "id"));
-    assert_eq!(text(&sim.wait(&op), "step"), "DONE");
+    let done = sim.wait(&op);
+    assert_eq!(text(&done, "step"), "DONE");
+    assert_eq!(text(done.get("params").unwrap(), "inner_step"), "finalize");
+    assert!(
+        sim.call("hosting.vm.migrate", vec![vm.into(), true.into()])
+            .is_err(),
+        "nothing left to finalize"
+    );
     let moved = sim.ok("hosting.vm.info", vec![vm.into()]);
     assert_eq!(int(&moved, "datacenter_id"), 3);
     let disk = &moved.get("disks").unwrap().as_array().unwrap()[0];
@@ -1853,4 +1860,29 @@ fn the_fake_checks_specs_with_the_clients_rules() {
         ],
     );
     assert!(f.message.contains("not an SSH public key"), "{f}");
+}
+
+#[test]
+fn a_migration_still_syncing_cannot_be_finalized() {
+    let mut sim = Sim::new();
+    let vm = int(&sim.vm("web1"), "id");
+    sim.state.pace = Pace::Polls(3);
+    let op = sim.ok("hosting.vm.migrate", vec![vm.into(), false.into()]);
+    let info = sim.ok("operation.info", vec![int(&op, "id").into()]);
+    assert_eq!(text(info.get("params").unwrap(), "inner_step"), "wait_sync");
+    let f = sim.err("hosting.vm.migrate", vec![vm.into(), true.into()]);
+    assert!(f.message.contains("no migration waiting"), "{f}");
+    let f = sim.err("hosting.vm.migrate", vec![vm.into(), false.into()]);
+    assert!(f.message.contains("already migrating"), "{f}");
+    for _ in 0..3 {
+        sim.ok("operation.info", vec![int(&op, "id").into()]);
+    }
+    let info = sim.ok("operation.info", vec![int(&op, "id").into()]);
+    assert_eq!(text(&info, "step"), "RUN");
+    assert_eq!(
+        text(info.get("params").unwrap(), "inner_step"),
+        "wait_finalize"
+    );
+    sim.ok("hosting.vm.migrate", vec![vm.into(), true.into()]);
+    assert_eq!(text(&sim.wait(&op), "step"), "DONE");
 }

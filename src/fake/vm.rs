@@ -9,7 +9,7 @@ use crate::xmlrpc::{Fault, Struct, Value};
 use super::args::{Args, Spec};
 use super::faults::{self, Cause, Obj};
 use super::lists::{self, Row};
-use super::operation::{Effect, ObjRef, OpIds, VmChanges};
+use super::operation::{Effect, Migration, ObjRef, OpIds, VmChanges};
 use super::state::{Disk, Kind, State, Vm, now};
 
 /// Credits a new VM costs (see the module docs for the whole rule).
@@ -830,9 +830,8 @@ impl State {
         let from = vm.datacenter_id;
         let pending = self.pending_migration(id);
         if finalize {
-            let waiting = pending.filter(|op| {
-                self.ops[op].params.get("inner_step") == Some(&Value::from("wait_finalize"))
-            });
+            let waiting =
+                pending.filter(|op| self.ops[op].migration == Some(Migration::WaitFinalize));
             let Some(op) = waiting else {
                 return Err(faults::state(
                     Obj::Vm,
@@ -865,14 +864,9 @@ impl State {
                 vm: Some(id),
                 ..OpIds::default()
             },
-            Struct::new()
-                .with("from_dc_id", from)
-                .with("to_dc_id", to)
-                .with("inner_step", "wait_sync"),
+            Struct::new().with("from_dc_id", from).with("to_dc_id", to),
         );
-        if let Some(o) = self.ops.get_mut(&op) {
-            o.finalized = Some(false);
-        }
+        self.set_migration(op, Migration::WaitSync);
         Ok(self.op_value(op))
     }
 }
