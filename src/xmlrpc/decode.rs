@@ -399,19 +399,6 @@ fn append<'a>(acc: &mut Cow<'a, str>, piece: Cow<'a, str>) {
     }
 }
 
-/// Moves `stack[start..]` into a vector of exactly its size, with one copy, keeping `stack`'s
-/// buffer. (`Vec::split_off(0)` would hand over the stack's whole buffer, spare room and all.)
-#[inline]
-fn split_tail<T>(stack: &mut Vec<T>, start: usize) -> Vec<T> {
-    if start == 0 {
-        let mut tail = Vec::with_capacity(stack.len());
-        tail.append(stack);
-        tail
-    } else {
-        stack.split_off(start)
-    }
-}
-
 /// Shortens text quoted in an error message.
 fn excerpt(text: &str) -> String {
     const MAX: usize = 40;
@@ -760,9 +747,7 @@ impl<'a> Parser<'a> {
                 }
                 Next::EmptyValue => Value::String(String::new()),
                 Next::Closed => match self.frames.pop() {
-                    Some(Frame::Array { start }) => {
-                        Value::Array(split_tail(&mut self.items, start))
-                    }
+                    Some(Frame::Array { start }) => Value::Array(self.items.split_off(start)),
                     Some(Frame::Struct { start, .. }) => {
                         Value::Struct(Struct::from_unique_members(self.members.split_off(start)))
                     }
