@@ -19,6 +19,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesEnd, BytesStart, Event};
 
 use super::datetime::parse_datetime;
+use super::members::INDEX_THRESHOLD;
 use super::{DecodeError, Fault, Limits, MethodCall, Response, Struct, Value};
 
 /// Decodes a whole `<methodCall>` document.
@@ -245,9 +246,6 @@ enum Frame {
         index: Option<HashMap<String, usize>>,
     },
 }
-
-/// Below this many members a linear scan for a duplicate name beats hashing.
-const INDEX_THRESHOLD: usize = 64;
 
 /// What a `<value>` turned out to hold, once its opening content has been read.
 enum Opened {

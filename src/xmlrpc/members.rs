@@ -2,19 +2,21 @@
 //!
 //! The rule is Python's: a repeated name keeps its first position and takes the later value.
 //! [`Struct::insert`] applies it with a linear search, which is quadratic for a large map; the
-//! serde bridge uses this builder instead (the decoder has its own, on its shared stacks).
+//! serde bridge and `FromIterator for Struct` use this builder instead (the decoder has its own,
+//! on its shared stacks, with the same threshold).
 
 use std::collections::HashMap;
 
 use super::{Struct, Value};
 
-/// Up to this many members a linear search for a repeated name is cheaper than hashing.
-const LINEAR_LIMIT: usize = 32;
+/// Up to this many members a linear search for a repeated name is cheaper than hashing; past
+/// it, a name index keeps duplicate checks linear on hostile input. Shared with the decoder.
+pub(super) const INDEX_THRESHOLD: usize = 64;
 
 /// Collects members, applying the repeated-name rule.
 pub(crate) struct MemberSet {
     members: Vec<(String, Value)>,
-    /// Name → position, once there are more than [`LINEAR_LIMIT`] members.
+    /// Name → position, once there are more than [`INDEX_THRESHOLD`] members.
     index: Option<HashMap<String, usize>>,
 }
 
@@ -41,7 +43,7 @@ impl MemberSet {
             index.insert(name.clone(), self.members.len());
         }
         self.members.push((name, value));
-        if self.index.is_none() && self.members.len() > LINEAR_LIMIT {
+        if self.index.is_none() && self.members.len() > INDEX_THRESHOLD {
             let index = self
                 .members
                 .iter()

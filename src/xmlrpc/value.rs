@@ -283,13 +283,15 @@ impl PartialEq for Struct {
     }
 }
 
+/// Collects members with [`Struct::insert`]'s rule for a repeated name, in linear time.
 impl FromIterator<(String, Value)> for Struct {
     fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
-        let mut s = Struct::new();
-        for (n, v) in iter {
-            s.insert(n, v);
+        let iter = iter.into_iter();
+        let mut members = super::members::MemberSet::with_capacity(iter.size_hint().0);
+        for (name, value) in iter {
+            members.insert(name, value);
         }
-        s
+        members.finish()
     }
 }
 
