@@ -93,10 +93,6 @@ pub(crate) struct Spec<'a> {
     obj: Obj,
 }
 
-fn kind(value: &Value) -> &'static str {
-    faults::py_type(value)
-}
-
 impl<'a> Spec<'a> {
     /// Wraps `inner`, refusing keys not in `allowed`.
     pub(crate) fn new(inner: &'a Struct, obj: Obj, allowed: &[&str]) -> Result<Self, Fault> {
@@ -114,7 +110,7 @@ impl<'a> Spec<'a> {
     fn wrong(&self, key: &str, want: &str, got: &Value) -> Fault {
         faults::bad(
             self.obj,
-            format!("{key} must be {want}, not '{}'", kind(got)),
+            format!("{key} must be {want}, not '{}'", faults::py_type(got)),
         )
     }
 
