@@ -53,7 +53,8 @@ struct Query {
     sort: Option<(String, bool)>,
 }
 
-fn parse(opts: Option<&Struct>, obj: Obj, fields: &[&str]) -> Result<Query, Fault> {
+/// Reads `opts`; with `paging` false (for `count`) the paging keys are skipped unread.
+fn parse(opts: Option<&Struct>, obj: Obj, fields: &[&str], paging: bool) -> Result<Query, Fault> {
     let mut query = Query {
         filters: Vec::new(),
         per_page: 100,
@@ -64,6 +65,9 @@ fn parse(opts: Option<&Struct>, obj: Obj, fields: &[&str]) -> Result<Query, Faul
         return Ok(query);
     };
     for (key, value) in opts.iter() {
+        if !paging && PAGING.contains(&key) {
+            continue;
+        }
         match key {
             "items_per_page" => {
                 let n = paging_int(obj, key, value)?;
@@ -141,7 +145,7 @@ pub(crate) fn list(
     obj: Obj,
     fields: &[&str],
 ) -> Result<Value, Fault> {
-    let query = parse(opts, obj, fields)?;
+    let query = parse(opts, obj, fields, true)?;
     let mut rows: Vec<Row> = rows
         .into_iter()
         .filter(|row| query.filters.iter().all(|f| matches(&row.view, f)))
@@ -172,13 +176,7 @@ pub(crate) fn count(
     obj: Obj,
     fields: &[&str],
 ) -> Result<Value, Fault> {
-    let filtered: Option<Struct> = opts.map(|o| {
-        o.iter()
-            .filter(|(k, _)| !PAGING.contains(k))
-            .map(|(k, v)| (k.to_owned(), v.clone()))
-            .collect()
-    });
-    let query = parse(filtered.as_ref(), obj, fields)?;
+    let query = parse(opts, obj, fields, false)?;
     let n = rows
         .iter()
         .filter(|row| query.filters.iter().all(|f| matches(&row.view, f)))
@@ -355,6 +353,14 @@ mod tests {
         assert_eq!(
             count(rows(), Some(&opts), Obj::Disk, FIELDS).unwrap(),
             Value::Int(250)
+        );
+        let unread = Struct::new()
+            .with("items_per_page", 0)
+            .with("sort_by", "colour")
+            .with("name", "disk001");
+        assert_eq!(
+            count(rows(), Some(&unread), Obj::Disk, FIELDS).unwrap(),
+            Value::Int(1)
         );
     }
 
