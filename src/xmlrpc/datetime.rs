@@ -167,46 +167,65 @@ impl<'a> Cursor<'a> {
 /// assert_eq!(format_datetime(&datetime!(2011-09-21 12:57:05.5)), "20110921T12:57:05");
 /// ```
 pub fn format_datetime(date: &PrimitiveDateTime) -> String {
-    format!(
-        "{:04}{:02}{:02}T{:02}:{:02}:{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day(),
-        date.hour(),
-        date.minute(),
-        date.second()
-    )
+    let mut bytes = Vec::with_capacity(17);
+    let mut text = String::with_capacity(27);
+    if write_datetime(&mut bytes, date).is_none() {
+        // Outside the four-digit years: the same layout after the year as it comes.
+        text = format!("{:04}", date.year());
+        bytes.clear();
+        write_after_year(&mut bytes, date);
+    }
+    text.extend(bytes.iter().copied().map(char::from));
+    text
 }
 
 /// The canonical form, plus a fraction when the date has one, so that nothing is lost on the way
 /// through serde (the wire encoder still writes whole seconds).
 pub(crate) fn format_datetime_exact(date: &PrimitiveDateTime) -> String {
     let mut text = format_datetime(date);
-    let nanosecond = date.nanosecond();
+    let mut nanosecond = date.nanosecond();
     if nanosecond != 0 {
-        let fraction = format!("{nanosecond:09}");
+        let mut digits = [b'0'; 9];
+        for digit in digits.iter_mut().rev() {
+            *digit = b'0' + (nanosecond % 10) as u8;
+            nanosecond /= 10;
+        }
+        let end = digits
+            .iter()
+            .rposition(|&d| d != b'0')
+            .map_or(0, |at| at + 1);
         text.push('.');
-        text.push_str(fraction.trim_end_matches('0'));
+        text.extend(digits[..end].iter().copied().map(char::from));
     }
     text
 }
 
-/// Writes the canonical form into `out`; `None` when the year is outside 0..=9999.
+/// Writes the canonical form into `out`; `None` (and nothing written) when the year is outside
+/// 0..=9999.
 pub(crate) fn write_datetime(out: &mut Vec<u8>, date: &PrimitiveDateTime) -> Option<()> {
     let year = u32::try_from(date.year()).ok().filter(|&y| y <= 9999)?;
-    let two = |out: &mut Vec<u8>, n: u8| out.extend_from_slice(&[b'0' + n / 10, b'0' + n % 10]);
     let (high, low) = ((year / 100) as u8, (year % 100) as u8);
-    two(out, high);
-    two(out, low);
-    two(out, u8::from(date.month()));
-    two(out, date.day());
-    out.push(b'T');
-    two(out, date.hour());
-    out.push(b':');
-    two(out, date.minute());
-    out.push(b':');
-    two(out, date.second());
+    two_digits(out, high);
+    two_digits(out, low);
+    write_after_year(out, date);
     Some(())
+}
+
+/// The canonical form after the year: `MMDDTHH:MM:SS`.
+fn write_after_year(out: &mut Vec<u8>, date: &PrimitiveDateTime) {
+    two_digits(out, u8::from(date.month()));
+    two_digits(out, date.day());
+    out.push(b'T');
+    two_digits(out, date.hour());
+    out.push(b':');
+    two_digits(out, date.minute());
+    out.push(b':');
+    two_digits(out, date.second());
+}
+
+/// `n` (below 100) as two ASCII digits.
+fn two_digits(out: &mut Vec<u8>, n: u8) {
+    out.extend_from_slice(&[b'0' + n / 10, b'0' + n % 10]);
 }
 
 /// How the crate's serde bridge hands a date to the visitors below without going through text:
@@ -375,5 +394,32 @@ pub mod option {
         ) -> Result<Self::Value, D::Error> {
             deserializer.deserialize_str(self)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::{format_datetime, format_datetime_exact};
+
+    #[test]
+    fn formats_years_outside_four_digits_and_trims_fractions() {
+        assert_eq!(
+            format_datetime(&datetime!(-0005-01-02 03:04:05)),
+            "-0050102T03:04:05"
+        );
+        assert_eq!(
+            format_datetime_exact(&datetime!(2011-09-21 12:57:05)),
+            "20110921T12:57:05"
+        );
+        assert_eq!(
+            format_datetime_exact(&datetime!(2011-09-21 12:57:05.5)),
+            "20110921T12:57:05.5"
+        );
+        assert_eq!(
+            format_datetime_exact(&datetime!(2011-09-21 12:57:05.000_000_120)),
+            "20110921T12:57:05.00000012"
+        );
     }
 }
