@@ -281,16 +281,7 @@ impl State {
     }
 
     fn disk_op(&mut self, kind: &'static str, disk: i64, effect: Effect, extra: Struct) -> Value {
-        let op = self.new_op(
-            kind,
-            effect,
-            OpIds {
-                disk: Some(disk),
-                ..OpIds::default()
-            },
-            extra,
-        );
-        self.op_value(op)
+        self.start_op(kind, effect, OpIds::disk(disk), extra)
     }
 
     /// `hosting.disk.list(key[, opts])`.

@@ -355,7 +355,7 @@ impl State {
                 self.new_public_iface(dc, v4, bandwidth)
             }
         };
-        let op = self.new_op(
+        Ok(self.start_op(
             "iface_create",
             Effect::IfaceCreate(iface),
             OpIds {
@@ -364,21 +364,11 @@ impl State {
                 ..OpIds::default()
             },
             Struct::new(),
-        );
-        Ok(self.op_value(op))
+        ))
     }
 
     fn iface_op(&mut self, kind: &'static str, iface: i64, effect: Effect, extra: Struct) -> Value {
-        let op = self.new_op(
-            kind,
-            effect,
-            OpIds {
-                iface: Some(iface),
-                ..OpIds::default()
-            },
-            extra,
-        );
-        self.op_value(op)
+        self.start_op(kind, effect, OpIds::iface(iface), extra)
     }
 
     /// `hosting.iface.update(key, iface_id, {bandwidth})`.
@@ -517,16 +507,12 @@ impl State {
         if !valid {
             return Err(faults::bad(Obj::Ip, format!("invalid reverse '{reverse}'")));
         }
-        let op = self.new_op(
+        Ok(self.start_op(
             "ip_update",
             Effect::IpUpdate(id, reverse.to_owned()),
-            OpIds {
-                ip: Some(id),
-                ..OpIds::default()
-            },
+            OpIds::ip(id),
             Struct::new(),
-        );
-        Ok(self.op_value(op))
+        ))
     }
 }
 

@@ -160,6 +160,40 @@ pub(crate) struct OpIds {
     pub(crate) ip: Option<i64>,
 }
 
+impl OpIds {
+    /// Names only VM `id`.
+    pub(crate) fn vm(id: i64) -> Self {
+        Self {
+            vm: Some(id),
+            ..Self::default()
+        }
+    }
+
+    /// Names only disk `id`.
+    pub(crate) fn disk(id: i64) -> Self {
+        Self {
+            disk: Some(id),
+            ..Self::default()
+        }
+    }
+
+    /// Names only interface `id`.
+    pub(crate) fn iface(id: i64) -> Self {
+        Self {
+            iface: Some(id),
+            ..Self::default()
+        }
+    }
+
+    /// Names only IP `id`.
+    pub(crate) fn ip(id: i64) -> Self {
+        Self {
+            ip: Some(id),
+            ..Self::default()
+        }
+    }
+}
+
 /// One operation.
 #[derive(Debug, Clone)]
 pub(crate) struct Op {
@@ -290,6 +324,19 @@ impl State {
     }
 
     /// The shape a mutating call returns.
+    /// Starts an operation and answers with it in the create shape: what every call that
+    /// returns one operation does.
+    pub(crate) fn start_op(
+        &mut self,
+        kind: &'static str,
+        effect: Effect,
+        ids: OpIds,
+        extra: Struct,
+    ) -> Value {
+        let op = self.new_op(kind, effect, ids, extra);
+        self.op_value(op)
+    }
+
     pub(crate) fn op_value(&self, id: i64) -> Value {
         self.ops
             .get(&id)

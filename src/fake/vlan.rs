@@ -191,13 +191,12 @@ impl State {
             },
         );
         let extra = Struct::new().with("name", name).with("datacenter_id", dc);
-        let op = self.new_op(
+        Ok(self.start_op(
             "vlan_create",
             Effect::VlanCreate(id),
             OpIds::default(),
             extra,
-        );
-        Ok(self.op_value(op))
+        ))
     }
 
     /// `hosting.vlan.update(key, vlan_id, {name, gateway})`.
@@ -215,7 +214,7 @@ impl State {
         if let Some(g) = &gateway {
             check_gateway(&subnet, g)?;
         }
-        let op = self.new_op(
+        Ok(self.start_op(
             "vlan_update",
             Effect::VlanUpdate {
                 vlan: id,
@@ -224,8 +223,7 @@ impl State {
             },
             OpIds::default(),
             Struct::new(),
-        );
-        Ok(self.op_value(op))
+        ))
     }
 
     /// `hosting.vlan.delete(key, vlan_id)`: refused while interfaces use it.
@@ -240,13 +238,12 @@ impl State {
                 format!("vlan#{id} still has {used} interfaces attached"),
             ));
         }
-        let op = self.new_op(
+        Ok(self.start_op(
             "vlan_delete",
             Effect::VlanDelete(id),
             OpIds::default(),
             Struct::new(),
-        );
-        Ok(self.op_value(op))
+        ))
     }
 }
 

@@ -370,10 +370,7 @@ impl State {
         let disk_op = self.new_op(
             "disk_create",
             Effect::DiskCreate(disk_id),
-            OpIds {
-                disk: Some(disk_id),
-                ..OpIds::default()
-            },
+            OpIds::disk(disk_id),
             Struct::new(),
         );
         Ok(self.finish_vm_create(&spec, iface, disk_id, vec![disk_op]))
@@ -389,15 +386,7 @@ impl State {
             extra.insert("memory", v.memory);
             extra.insert("cores", v.cores);
         }
-        let op = self.new_op(
-            "vm_create",
-            Effect::VmCreate(vm),
-            OpIds {
-                vm: Some(vm),
-                ..OpIds::default()
-            },
-            extra,
-        );
+        let op = self.new_op("vm_create", Effect::VmCreate(vm), OpIds::vm(vm), extra);
         self.after_creation_of(op, &[ObjRef::Disk(disk), ObjRef::Iface(iface)]);
         op
     }
@@ -523,16 +512,7 @@ impl State {
     }
 
     fn vm_op(&mut self, kind: &'static str, vm: i64, effect: Effect) -> Value {
-        let op = self.new_op(
-            kind,
-            effect,
-            OpIds {
-                vm: Some(vm),
-                ..OpIds::default()
-            },
-            Struct::new(),
-        );
-        self.op_value(op)
+        self.start_op(kind, effect, OpIds::vm(vm), Struct::new())
     }
 
     /// `hosting.vm.start(key, vm_id)`.
@@ -719,7 +699,7 @@ impl State {
                 format!("vm#{vm_id} must be halted to detach its boot disk"),
             ));
         }
-        let op = self.new_op(
+        Ok(self.start_op(
             "disk_detach",
             Effect::DiskDetach {
                 vm: vm_id,
@@ -731,8 +711,7 @@ impl State {
                 ..OpIds::default()
             },
             Struct::new(),
-        );
-        Ok(self.op_value(op))
+        ))
     }
 
     /// `hosting.vm.iface_attach(key, vm_id, iface_id)`.
@@ -771,7 +750,7 @@ impl State {
                 format!("iface#{iface_id} is not attached to vm#{vm_id}"),
             ));
         }
-        let op = self.new_op(
+        Ok(self.start_op(
             "iface_detach",
             Effect::IfaceDetach {
                 vm: vm_id,
@@ -783,8 +762,7 @@ impl State {
                 ..OpIds::default()
             },
             Struct::new(),
-        );
-        Ok(self.op_value(op))
+        ))
     }
 
     /// Open datacenters a VM in `datacenter_id` may move to.
@@ -860,10 +838,7 @@ impl State {
         let op = self.new_op(
             "hosting_migration_vm",
             Effect::VmMigrate { vm: id, to },
-            OpIds {
-                vm: Some(id),
-                ..OpIds::default()
-            },
+            OpIds::vm(id),
             Struct::new().with("from_dc_id", from).with("to_dc_id", to),
         );
         self.set_migration(op, Migration::WaitSync);
