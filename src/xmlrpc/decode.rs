@@ -38,8 +38,7 @@ type Fallible<T> = Result<T, Box<DecodeError>>;
 
 fn read_call(input: &[u8], limits: &Limits) -> Fallible<MethodCall> {
     let mut parser = Parser::new(input, limits)?;
-    let root = parser.root("methodCall")?;
-    if root.empty {
+    if parser.root("methodCall")? {
         return Err(parser.error_here("<methodCall> is empty: it needs a <methodName>"));
     }
 
@@ -92,8 +91,7 @@ fn read_call(input: &[u8], limits: &Limits) -> Fallible<MethodCall> {
 
 fn read_response(input: &[u8], limits: &Limits) -> Fallible<Response> {
     let mut parser = Parser::new(input, limits)?;
-    let root = parser.root("methodResponse")?;
-    if root.empty {
+    if parser.root("methodResponse")? {
         return Err(parser.error_here("<methodResponse> is empty: it needs <params> or <fault>"));
     }
 
@@ -220,11 +218,6 @@ enum Tag<'a> {
     /// it expects to close and checks the name (see [`Parser::close`]).
     End(BytesEnd<'a>),
     Eof,
-}
-
-/// The root element, once read.
-struct Root {
-    empty: bool,
 }
 
 /// One open container while values are being built. Its members or items sit on the parser's
@@ -487,26 +480,44 @@ impl<'a> Parser<'a> {
 
     // ----- events -------------------------------------------------------------------------------
 
+    /// The next event as quick-xml reads it, noting where it starts; a malformed one is an
+    /// error at quick-xml's error position.
+    #[inline(always)]
+    fn raw_event(&mut self) -> Fallible<Event<'a>> {
+        self.last_offset = self.reader.buffer_position();
+        self.reader.read_event().map_err(|error| {
+            let offset = self.reader.error_position();
+            self.error_at(offset, format!("malformed XML: {error}"))
+        })
+    }
+
     /// The next event that matters: comments and processing instructions are skipped.
     #[inline(always)]
     fn event(&mut self) -> Fallible<Event<'a>> {
         loop {
-            self.last_offset = self.reader.buffer_position();
-            match self.reader.read_event() {
-                Ok(Event::Comment(_) | Event::PI(_)) => {}
-                Ok(Event::DocType(_)) => {
+            match self.raw_event()? {
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::DocType(_) => {
                     return Err(self.error_here("a DOCTYPE is not allowed in XML-RPC"));
                 }
-                Ok(Event::Decl(_)) => {
+                Event::Decl(_) => {
                     return Err(self.error_here("an XML declaration must come first"));
                 }
-                Ok(event) => return Ok(event),
-                Err(error) => {
-                    let offset = self.reader.error_position();
-                    return Err(self.error_at(offset, format!("malformed XML: {error}")));
-                }
+                event => return Ok(event),
             }
         }
+    }
+
+    /// Appends a text, CDATA or reference event to `acc`; hands any other event back.
+    #[inline(always)]
+    fn gather(&self, acc: &mut Cow<'a, str>, event: Event<'a>) -> Fallible<Option<Event<'a>>> {
+        match event {
+            Event::Text(text) => append(acc, self.text(text.into_inner())),
+            Event::CData(data) => append(acc, self.text(data.into_inner())),
+            Event::GeneralRef(reference) => append(acc, self.reference(&reference)?),
+            other => return Ok(Some(other)),
+        }
+        Ok(None)
     }
 
     /// The next tag, skipping whitespace; any other text is an error.
@@ -604,13 +615,11 @@ impl<'a> Parser<'a> {
     fn read_text(&mut self, name: &str) -> Fallible<Cow<'a, str>> {
         let mut acc = Cow::Borrowed("");
         loop {
-            match self.event()? {
-                Event::Text(text) => append(&mut acc, self.text(text.into_inner())),
-                Event::CData(data) => append(&mut acc, self.text(data.into_inner())),
-                Event::GeneralRef(reference) => {
-                    let piece = self.reference(&reference)?;
-                    append(&mut acc, piece);
-                }
+            let event = self.event()?;
+            let Some(event) = self.gather(&mut acc, event)? else {
+                continue;
+            };
+            match event {
                 Event::End(end) => {
                     self.close(&end, name)?;
                     return Ok(acc);
@@ -622,25 +631,25 @@ impl<'a> Parser<'a> {
                     )));
                 }
                 Event::Eof => return Err(self.error_here("unexpected end of the document")),
-                Event::Comment(_) | Event::PI(_) | Event::DocType(_) | Event::Decl(_) => {}
+                // Text is gathered above; `event()` never returns the rest.
+                Event::Text(_)
+                | Event::CData(_)
+                | Event::GeneralRef(_)
+                | Event::Comment(_)
+                | Event::PI(_)
+                | Event::DocType(_)
+                | Event::Decl(_) => {}
             }
         }
     }
 
     // ----- document -----------------------------------------------------------------------------
 
-    /// Reads the prolog and the root start tag, which must be `expected`.
-    fn root(&mut self, expected: &str) -> Fallible<Root> {
+    /// Reads the prolog and the root start tag, which must be `expected`; `true` when the root
+    /// is an empty element.
+    fn root(&mut self, expected: &str) -> Fallible<bool> {
         loop {
-            self.last_offset = self.reader.buffer_position();
-            let event = match self.reader.read_event() {
-                Ok(event) => event,
-                Err(error) => {
-                    let offset = self.reader.error_position();
-                    return Err(self.error_at(offset, format!("malformed XML: {error}")));
-                }
-            };
-            match event {
+            match self.raw_event()? {
                 Event::Decl(decl) => {
                     if let Some(encoding) = decl.encoding() {
                         let encoding = encoding.map_err(|error| {
@@ -670,8 +679,8 @@ impl<'a> Parser<'a> {
                         start.name().into_inner()
                     )));
                 }
-                Event::Start(_) => return Ok(Root { empty: false }),
-                Event::Empty(_) => return Ok(Root { empty: true }),
+                Event::Start(_) => return Ok(false),
+                Event::Empty(_) => return Ok(true),
                 Event::Eof => {
                     return Err(
                         self.error_here(format!("the document is empty: expected <{expected}>"))
@@ -884,13 +893,11 @@ impl<'a> Parser<'a> {
         let text_offset = self.reader.buffer_position();
         let mut text = Cow::Borrowed("");
         let (start, empty) = loop {
-            match self.event()? {
-                Event::Text(piece) => append(&mut text, self.text(piece.into_inner())),
-                Event::CData(piece) => append(&mut text, self.text(piece.into_inner())),
-                Event::GeneralRef(reference) => {
-                    let piece = self.reference(&reference)?;
-                    append(&mut text, piece);
-                }
+            let event = self.event()?;
+            let Some(event) = self.gather(&mut text, event)? else {
+                continue;
+            };
+            match event {
                 // `<value>text</value>`: an untyped string, whitespace and all.
                 Event::End(end) => {
                     self.close(&end, "value")?;
@@ -899,7 +906,14 @@ impl<'a> Parser<'a> {
                 Event::Start(start) => break (start, false),
                 Event::Empty(start) => break (start, true),
                 Event::Eof => return Err(self.error_here("unexpected end of the document")),
-                Event::Comment(_) | Event::PI(_) | Event::DocType(_) | Event::Decl(_) => {}
+                // Text is gathered above; `event()` never returns the rest.
+                Event::Text(_)
+                | Event::CData(_)
+                | Event::GeneralRef(_)
+                | Event::Comment(_)
+                | Event::PI(_)
+                | Event::DocType(_)
+                | Event::Decl(_) => {}
             }
         };
         if !is_xml_whitespace(&text) {
