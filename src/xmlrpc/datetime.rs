@@ -31,7 +31,7 @@ use serde::ser::Serializer;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 /// The newtype-struct name that tells the crate's serde bridge "this string is a date".
-pub(crate) const MAGIC: &str = "$xmlrpc::DateTime";
+pub(super) const MAGIC: &str = "$xmlrpc::DateTime";
 
 /// Parses an XML-RPC date.
 ///
@@ -181,7 +181,7 @@ pub fn format_datetime(date: &PrimitiveDateTime) -> String {
 
 /// The canonical form, plus a fraction when the date has one, so that nothing is lost on the way
 /// through serde (the wire encoder still writes whole seconds).
-pub(crate) fn format_datetime_exact(date: &PrimitiveDateTime) -> String {
+pub(super) fn format_datetime_exact(date: &PrimitiveDateTime) -> String {
     let mut text = format_datetime(date);
     let mut nanosecond = date.nanosecond();
     if nanosecond != 0 {
@@ -202,7 +202,7 @@ pub(crate) fn format_datetime_exact(date: &PrimitiveDateTime) -> String {
 
 /// Writes the canonical form into `out`; `None` (and nothing written) when the year is outside
 /// 0..=9999.
-pub(crate) fn write_datetime(out: &mut Vec<u8>, date: &PrimitiveDateTime) -> Option<()> {
+pub(super) fn write_datetime(out: &mut Vec<u8>, date: &PrimitiveDateTime) -> Option<()> {
     let year = u32::try_from(date.year()).ok().filter(|&y| y <= 9999)?;
     let (high, low) = ((year / 100) as u8, (year % 100) as u8);
     two_digits(out, high);
@@ -231,12 +231,12 @@ fn two_digits(out: &mut Vec<u8>, n: u8) {
 /// How the crate's serde bridge hands a date to the visitors below without going through text:
 /// nanoseconds since 1970-01-01T00:00:00, the naive date read as if it were UTC. Lossless over
 /// the whole range `time` supports, and far cheaper than formatting and parsing again.
-pub(crate) fn to_nanos(date: &PrimitiveDateTime) -> i128 {
+pub(super) fn to_nanos(date: &PrimitiveDateTime) -> i128 {
     date.assume_utc().unix_timestamp_nanos()
 }
 
 /// The inverse of [`to_nanos`]; `None` outside the range `time` supports.
-pub(crate) fn from_nanos(nanos: i128) -> Option<PrimitiveDateTime> {
+pub(super) fn from_nanos(nanos: i128) -> Option<PrimitiveDateTime> {
     let date = OffsetDateTime::from_unix_timestamp_nanos(nanos).ok()?;
     Some(PrimitiveDateTime::new(date.date(), date.time()))
 }

@@ -22,7 +22,7 @@ use super::{DecodeError, Struct, Value};
 const VALUE_MAGIC: &str = "$xmlrpc::Value";
 
 /// Deserializes a `T` out of `value`.
-pub(crate) fn from_value<T: de::DeserializeOwned>(value: Value) -> Result<T, DecodeError> {
+pub(super) fn from_value<T: de::DeserializeOwned>(value: Value) -> Result<T, DecodeError> {
     T::deserialize(ValueDeserializer(value)).map_err(Error::into_decode)
 }
 

@@ -20,15 +20,15 @@ use quick_xml::events::{BytesEnd, BytesStart, Event};
 
 use super::datetime::parse_datetime;
 use super::members::INDEX_THRESHOLD;
-use super::{DecodeError, Fault, Limits, MethodCall, Response, Struct, Value};
+use super::{DecodeError, Fault, Limits, MethodCall, Response, Struct, Value, is_xml_char};
 
 /// Decodes a whole `<methodCall>` document.
-pub(crate) fn call(input: &[u8], limits: &Limits) -> Result<MethodCall, DecodeError> {
+pub(super) fn call(input: &[u8], limits: &Limits) -> Result<MethodCall, DecodeError> {
     read_call(input, limits).map_err(|error| *error)
 }
 
 /// Decodes a whole `<methodResponse>` document.
-pub(crate) fn response(input: &[u8], limits: &Limits) -> Result<Response, DecodeError> {
+pub(super) fn response(input: &[u8], limits: &Limits) -> Result<Response, DecodeError> {
     read_response(input, limits).map_err(|error| *error)
 }
 
@@ -335,11 +335,6 @@ fn is_xml_whitespace(text: &str) -> bool {
 #[inline]
 fn is(start: &BytesStart<'_>, expected: &str) -> bool {
     start.name().into_inner() == expected
-}
-
-/// Whether XML 1.0 allows `c` in a document.
-pub(crate) fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | ' '..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 /// Applies XML's end-of-line rule (`\r\n` and a lone `\r` read as `\n`), allocating only when

@@ -15,7 +15,7 @@ use super::{EncodeError, Fault, MethodCall, Struct, Value};
 const DECLARATION: &[u8] = b"<?xml version=\"1.0\"?>\n";
 
 /// Encodes a `<methodCall>`.
-pub(crate) fn call(call: &MethodCall) -> Result<Vec<u8>, EncodeError> {
+pub(super) fn call(call: &MethodCall) -> Result<Vec<u8>, EncodeError> {
     let mut out = Vec::with_capacity(256);
     out.extend_from_slice(DECLARATION);
     out.extend_from_slice(b"<methodCall>\n<methodName>");
@@ -31,7 +31,7 @@ pub(crate) fn call(call: &MethodCall) -> Result<Vec<u8>, EncodeError> {
 }
 
 /// Encodes a successful `<methodResponse>`.
-pub(crate) fn response(value: &Value) -> Result<Vec<u8>, EncodeError> {
+pub(super) fn response(value: &Value) -> Result<Vec<u8>, EncodeError> {
     let mut out = Vec::with_capacity(256);
     out.extend_from_slice(DECLARATION);
     out.extend_from_slice(b"<methodResponse>\n<params>\n<param>\n");
@@ -42,7 +42,7 @@ pub(crate) fn response(value: &Value) -> Result<Vec<u8>, EncodeError> {
 
 /// Encodes a fault `<methodResponse>`. Characters XML forbids in the message are replaced by
 /// U+FFFD, since a fault must always be sendable.
-pub(crate) fn fault(fault: &Fault) -> Vec<u8> {
+pub(super) fn fault(fault: &Fault) -> Vec<u8> {
     let mut out = Vec::with_capacity(192 + fault.message.len());
     out.extend_from_slice(DECLARATION);
     out.extend_from_slice(b"<methodResponse>\n<fault>\n<value><struct>\n<member>\n");
@@ -56,13 +56,7 @@ pub(crate) fn fault(fault: &Fault) -> Vec<u8> {
         let cleaned: String = fault
             .message
             .chars()
-            .map(|c| {
-                if super::decode::is_xml_char(c) {
-                    c
-                } else {
-                    '\u{FFFD}'
-                }
-            })
+            .map(|c| if super::is_xml_char(c) { c } else { '\u{FFFD}' })
             .collect();
         // Every character is allowed now.
         let _ = write_text(&mut out, &cleaned);
@@ -73,7 +67,7 @@ pub(crate) fn fault(fault: &Fault) -> Vec<u8> {
 }
 
 /// Writes `<value>…</value>`.
-pub(crate) fn write_value(out: &mut Vec<u8>, value: &Value) -> Result<(), Failure> {
+fn write_value(out: &mut Vec<u8>, value: &Value) -> Result<(), Failure> {
     out.extend_from_slice(b"<value>");
     match value {
         Value::Int(number) => {
@@ -181,7 +175,7 @@ fn write_double(out: &mut Vec<u8>, number: f64) {
 }
 
 /// Writes text with `&`, `<`, `>` and `\r` escaped; refuses characters XML 1.0 forbids.
-pub(crate) fn write_text(out: &mut Vec<u8>, text: &str) -> Result<(), Failure> {
+fn write_text(out: &mut Vec<u8>, text: &str) -> Result<(), Failure> {
     let bytes = text.as_bytes();
     let mut copied = 0;
     for (at, &byte) in bytes.iter().enumerate() {

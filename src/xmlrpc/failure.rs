@@ -5,10 +5,9 @@ use std::fmt;
 
 use super::{DecodeError, EncodeError};
 
-/// A failure with the path collected on the way up (innermost segment first). `pub(crate)`
-/// only because the serde impls in `ser` and `de` name it as their associated `Error`.
+/// A failure with the path collected on the way up (innermost segment first).
 #[derive(Debug)]
-pub(crate) struct Failure {
+pub(super) struct Failure {
     segments: Vec<String>,
     reason: String,
 }

@@ -14,7 +14,7 @@ use super::{Struct, Value};
 pub(super) const INDEX_THRESHOLD: usize = 64;
 
 /// Collects members, applying the repeated-name rule.
-pub(crate) struct MemberSet {
+pub(super) struct MemberSet {
     members: Vec<(String, Value)>,
     /// Name → position, once there are more than [`INDEX_THRESHOLD`] members.
     index: Option<HashMap<String, usize>>,
@@ -22,7 +22,7 @@ pub(crate) struct MemberSet {
 
 impl MemberSet {
     /// An empty set with room for `capacity` members (capped: the hint may come from input).
-    pub(crate) fn with_capacity(capacity: usize) -> Self {
+    pub(super) fn with_capacity(capacity: usize) -> Self {
         Self {
             members: Vec::with_capacity(capacity.min(4096)),
             index: None,
@@ -30,7 +30,7 @@ impl MemberSet {
     }
 
     /// Adds a member, or replaces the value of an earlier one of the same name.
-    pub(crate) fn insert(&mut self, name: String, value: Value) {
+    pub(super) fn insert(&mut self, name: String, value: Value) {
         let found = match &self.index {
             Some(index) => index.get(&name).copied(),
             None => self.members.iter().position(|(n, _)| *n == name),
@@ -55,7 +55,7 @@ impl MemberSet {
     }
 
     /// The finished struct.
-    pub(crate) fn finish(self) -> Struct {
+    pub(super) fn finish(self) -> Struct {
         Struct::from_unique_members(self.members)
     }
 }

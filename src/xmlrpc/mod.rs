@@ -134,6 +134,12 @@ impl fmt::Display for EncodeError {
 
 impl std::error::Error for EncodeError {}
 
+/// Whether XML 1.0 allows `c` in a document (the decoder checks character references with it,
+/// the encoder the text it writes).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' '..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
 /// Encodes a `<methodCall>`.
 ///
 /// # Errors

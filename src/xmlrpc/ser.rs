@@ -15,7 +15,7 @@ use super::members::MemberSet;
 use super::{EncodeError, Struct, Value};
 
 /// Serializes `value` into a [`Value`]; the top-level `None` is [`Value::Nil`].
-pub(crate) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, EncodeError> {
+pub(super) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, EncodeError> {
     match value.serialize(ValueSerializer) {
         Ok(value) => Ok(value.unwrap_or(Value::Nil)),
         Err(error) => Err(error.into_encode("")),
@@ -167,9 +167,7 @@ impl ser::Serializer for ValueSerializer {
         let inner = value
             .serialize(ValueSerializer)
             .map_err(|e| e.within(|| format!("struct[{variant}]")))?;
-        let mut members = Struct::with_capacity(1);
-        members.push_unchecked(variant.to_owned(), inner.unwrap_or(Value::Nil));
-        Ok(Some(Value::Struct(members)))
+        Ok(wrap(variant, inner.unwrap_or(Value::Nil)))
     }
 
     fn serialize_seq(self, len: Option<usize>) -> Result<SeqSerializer, Error> {
@@ -229,7 +227,7 @@ impl ser::Serializer for ValueSerializer {
 }
 
 /// Builds an array.
-pub(crate) struct SeqSerializer {
+struct SeqSerializer {
     items: Vec<Value>,
 }
 
@@ -288,7 +286,7 @@ impl ser::SerializeTupleStruct for SeqSerializer {
 }
 
 /// Builds a struct from a map or a Rust struct; `None` members are left out.
-pub(crate) struct MapSerializer {
+struct MapSerializer {
     members: MemberSet,
     key: Option<String>,
 }
@@ -350,17 +348,16 @@ impl ser::SerializeStruct for MapSerializer {
 }
 
 /// Wraps a tuple or struct variant as `{variant: …}`.
-pub(crate) struct VariantSerializer<S> {
+struct VariantSerializer<S> {
     variant: &'static str,
     inner: S,
 }
 
-impl<S> VariantSerializer<S> {
-    fn wrap(variant: &'static str, value: Value) -> Slot {
-        let mut members = Struct::with_capacity(1);
-        members.push_unchecked(variant.to_owned(), value);
-        Some(Value::Struct(members))
-    }
+/// A variant with data as `{variant: value}`.
+fn wrap(variant: &'static str, value: Value) -> Slot {
+    let mut members = Struct::with_capacity(1);
+    members.push_unchecked(variant.to_owned(), value);
+    Some(Value::Struct(members))
 }
 
 impl ser::SerializeTupleVariant for VariantSerializer<SeqSerializer> {
@@ -375,7 +372,7 @@ impl ser::SerializeTupleVariant for VariantSerializer<SeqSerializer> {
     }
 
     fn end(self) -> Result<Slot, Error> {
-        Ok(Self::wrap(self.variant, self.inner.finish()))
+        Ok(wrap(self.variant, self.inner.finish()))
     }
 }
 
@@ -394,7 +391,7 @@ impl ser::SerializeStructVariant for VariantSerializer<MapSerializer> {
     }
 
     fn end(self) -> Result<Slot, Error> {
-        Ok(Self::wrap(self.variant, self.inner.finish()))
+        Ok(wrap(self.variant, self.inner.finish()))
     }
 }
 

@@ -218,13 +218,13 @@ impl Struct {
     }
 
     /// Appends a member without checking for an earlier one of the same name. The caller
-    /// promises names are unique (the encoder and serde bridge use this on their hot path).
+    /// promises names are unique (the serde serializer uses this for variant wrappers).
     pub fn push_unchecked(&mut self, name: String, value: Value) {
         self.members.push((name, value));
     }
 
     /// A struct from members whose names the caller has already made unique (the decoder).
-    pub(crate) fn from_unique_members(members: Vec<(String, Value)>) -> Self {
+    pub(super) fn from_unique_members(members: Vec<(String, Value)>) -> Self {
         Self { members }
     }
 
