@@ -38,7 +38,8 @@ type Fallible<T> = Result<T, Box<DecodeError>>;
 
 fn read_call(input: &[u8], limits: &Limits) -> Fallible<MethodCall> {
     let mut parser = Parser::new(input, limits)?;
-    if parser.root("methodCall")? {
+    let root = parser.root("methodCall")?;
+    if root.empty {
         return Err(parser.error_here("<methodCall> is empty: it needs a <methodName>"));
     }
 
@@ -91,7 +92,8 @@ fn read_call(input: &[u8], limits: &Limits) -> Fallible<MethodCall> {
 
 fn read_response(input: &[u8], limits: &Limits) -> Fallible<Response> {
     let mut parser = Parser::new(input, limits)?;
-    if parser.root("methodResponse")? {
+    let root = parser.root("methodResponse")?;
+    if root.empty {
         return Err(parser.error_here("<methodResponse> is empty: it needs <params> or <fault>"));
     }
 
@@ -218,6 +220,11 @@ enum Tag<'a> {
     /// it expects to close and checks the name (see [`Parser::close`]).
     End(BytesEnd<'a>),
     Eof,
+}
+
+/// The root element, once read.
+struct Root {
+    empty: bool,
 }
 
 /// One open container while values are being built. Its members or items sit on the parser's
@@ -475,44 +482,26 @@ impl<'a> Parser<'a> {
 
     // ----- events -------------------------------------------------------------------------------
 
-    /// The next event as quick-xml reads it, noting where it starts; a malformed one is an
-    /// error at quick-xml's error position.
-    #[inline(always)]
-    fn raw_event(&mut self) -> Fallible<Event<'a>> {
-        self.last_offset = self.reader.buffer_position();
-        self.reader.read_event().map_err(|error| {
-            let offset = self.reader.error_position();
-            self.error_at(offset, format!("malformed XML: {error}"))
-        })
-    }
-
     /// The next event that matters: comments and processing instructions are skipped.
     #[inline(always)]
     fn event(&mut self) -> Fallible<Event<'a>> {
         loop {
-            match self.raw_event()? {
-                Event::Comment(_) | Event::PI(_) => {}
-                Event::DocType(_) => {
+            self.last_offset = self.reader.buffer_position();
+            match self.reader.read_event() {
+                Ok(Event::Comment(_) | Event::PI(_)) => {}
+                Ok(Event::DocType(_)) => {
                     return Err(self.error_here("a DOCTYPE is not allowed in XML-RPC"));
                 }
-                Event::Decl(_) => {
+                Ok(Event::Decl(_)) => {
                     return Err(self.error_here("an XML declaration must come first"));
                 }
-                event => return Ok(event),
+                Ok(event) => return Ok(event),
+                Err(error) => {
+                    let offset = self.reader.error_position();
+                    return Err(self.error_at(offset, format!("malformed XML: {error}")));
+                }
             }
         }
-    }
-
-    /// Appends a text, CDATA or reference event to `acc`; hands any other event back.
-    #[inline(always)]
-    fn gather(&self, acc: &mut Cow<'a, str>, event: Event<'a>) -> Fallible<Option<Event<'a>>> {
-        match event {
-            Event::Text(text) => append(acc, self.text(text.into_inner())),
-            Event::CData(data) => append(acc, self.text(data.into_inner())),
-            Event::GeneralRef(reference) => append(acc, self.reference(&reference)?),
-            other => return Ok(Some(other)),
-        }
-        Ok(None)
     }
 
     /// The next tag, skipping whitespace; any other text is an error.
@@ -610,11 +599,13 @@ impl<'a> Parser<'a> {
     fn read_text(&mut self, name: &str) -> Fallible<Cow<'a, str>> {
         let mut acc = Cow::Borrowed("");
         loop {
-            let event = self.event()?;
-            let Some(event) = self.gather(&mut acc, event)? else {
-                continue;
-            };
-            match event {
+            match self.event()? {
+                Event::Text(text) => append(&mut acc, self.text(text.into_inner())),
+                Event::CData(data) => append(&mut acc, self.text(data.into_inner())),
+                Event::GeneralRef(reference) => {
+                    let piece = self.reference(&reference)?;
+                    append(&mut acc, piece);
+                }
                 Event::End(end) => {
                     self.close(&end, name)?;
                     return Ok(acc);
@@ -626,25 +617,25 @@ impl<'a> Parser<'a> {
                     )));
                 }
                 Event::Eof => return Err(self.error_here("unexpected end of the document")),
-                // Text is gathered above; `event()` never returns the rest.
-                Event::Text(_)
-                | Event::CData(_)
-                | Event::GeneralRef(_)
-                | Event::Comment(_)
-                | Event::PI(_)
-                | Event::DocType(_)
-                | Event::Decl(_) => {}
+                Event::Comment(_) | Event::PI(_) | Event::DocType(_) | Event::Decl(_) => {}
             }
         }
     }
 
     // ----- document -----------------------------------------------------------------------------
 
-    /// Reads the prolog and the root start tag, which must be `expected`; `true` when the root
-    /// is an empty element.
-    fn root(&mut self, expected: &str) -> Fallible<bool> {
+    /// Reads the prolog and the root start tag, which must be `expected`.
+    fn root(&mut self, expected: &str) -> Fallible<Root> {
         loop {
-            match self.raw_event()? {
+            self.last_offset = self.reader.buffer_position();
+            let event = match self.reader.read_event() {
+                Ok(event) => event,
+                Err(error) => {
+                    let offset = self.reader.error_position();
+                    return Err(self.error_at(offset, format!("malformed XML: {error}")));
+                }
+            };
+            match event {
                 Event::Decl(decl) => {
                     if let Some(encoding) = decl.encoding() {
                         let encoding = encoding.map_err(|error| {
@@ -674,8 +665,8 @@ impl<'a> Parser<'a> {
                         start.name().into_inner()
                     )));
                 }
-                Event::Start(_) => return Ok(false),
-                Event::Empty(_) => return Ok(true),
+                Event::Start(_) => return Ok(Root { empty: false }),
+                Event::Empty(_) => return Ok(Root { empty: true }),
                 Event::Eof => {
                     return Err(
                         self.error_here(format!("the document is empty: expected <{expected}>"))
@@ -888,11 +879,13 @@ impl<'a> Parser<'a> {
         let text_offset = self.reader.buffer_position();
         let mut text = Cow::Borrowed("");
         let (start, empty) = loop {
-            let event = self.event()?;
-            let Some(event) = self.gather(&mut text, event)? else {
-                continue;
-            };
-            match event {
+            match self.event()? {
+                Event::Text(piece) => append(&mut text, self.text(piece.into_inner())),
+                Event::CData(piece) => append(&mut text, self.text(piece.into_inner())),
+                Event::GeneralRef(reference) => {
+                    let piece = self.reference(&reference)?;
+                    append(&mut text, piece);
+                }
                 // `<value>text</value>`: an untyped string, whitespace and all.
                 Event::End(end) => {
                     self.close(&end, "value")?;
@@ -901,14 +894,7 @@ impl<'a> Parser<'a> {
                 Event::Start(start) => break (start, false),
                 Event::Empty(start) => break (start, true),
                 Event::Eof => return Err(self.error_here("unexpected end of the document")),
-                // Text is gathered above; `event()` never returns the rest.
-                Event::Text(_)
-                | Event::CData(_)
-                | Event::GeneralRef(_)
-                | Event::Comment(_)
-                | Event::PI(_)
-                | Event::DocType(_)
-                | Event::Decl(_) => {}
+                Event::Comment(_) | Event::PI(_) | Event::DocType(_) | Event::Decl(_) => {}
             }
         };
         if !is_xml_whitespace(&text) {
